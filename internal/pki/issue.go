@@ -1,0 +1,412 @@
+package pki
+
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"math/big"
+	"net"
+	"strings"
+	"unicode/utf8"
+)
+
+// FieldError is a problem with one input. Attribute is the name of the
+// provider attribute at fault, so the caller can point the user at it.
+type FieldError struct {
+	Attribute string
+	Summary   string
+	Detail    string
+	// Warning marks problems that do not stop issuance.
+	Warning bool
+}
+
+func (e *FieldError) Error() string { return e.Attribute + ": " + e.Summary + ": " + e.Detail }
+
+func fieldErr(attr, summary, format string, args ...any) *FieldError {
+	return &FieldError{Attribute: attr, Summary: summary, Detail: fmt.Sprintf(format, args...)}
+}
+
+// Issuer is a CA that signs: its certificate, its key and the rest of its
+// chain as the user supplied it (issuer's issuer first, root last if given).
+type Issuer struct {
+	Cert  *x509.Certificate
+	Key   crypto.Signer
+	Chain []*x509.Certificate
+}
+
+// Certs returns the issuer followed by its chain.
+func (i *Issuer) Certs() []*x509.Certificate {
+	return append([]*x509.Certificate{i.Cert}, i.Chain...)
+}
+
+// Root returns the self-signed certificate at the end of the chain, or nil
+// when the user supplied the chain without its root.
+func (i *Issuer) Root() *x509.Certificate {
+	certs := i.Certs()
+	if last := certs[len(certs)-1]; IsSelfSigned(last) {
+		return last
+	}
+	return nil
+}
+
+// NewIssuer parses the CA inputs of a signed resource and checks that they
+// describe a CA able to sign: a chain in order, a CA certificate allowed to
+// sign certificates, and the matching private key.
+func NewIssuer(certPEM, keyPEM, passphrase string) (*Issuer, []*FieldError) {
+	certs, err := ParseCertificatesPEM(certPEM)
+	if err != nil {
+		return nil, []*FieldError{fieldErr("ca_cert_pem", "Invalid CA certificate", "%s.", err)}
+	}
+	iss := &Issuer{Cert: certs[0], Chain: certs[1:]}
+	var errs []*FieldError
+	if err := CheckChainOrder(certs); err != nil {
+		errs = append(errs, fieldErr("ca_cert_pem", "CA chain out of order", "%s. Give the issuing CA first, then each issuer in turn (an intermediate's chain_pem or ca_chain_pem is in this order).", err))
+	}
+	if err := CheckCanSign(iss.Cert); err != nil {
+		errs = append(errs, fieldErr("ca_cert_pem", "Certificate cannot issue certificates", "%s.", err))
+	}
+	key, err := ParsePrivateKeyPEM(keyPEM, passphrase)
+	switch {
+	case errors.Is(err, ErrEncryptedKey):
+		errs = append(errs, fieldErr("ca_private_key_pem", "Encrypted CA private key", "The CA private key is encrypted: set ca_private_key_passphrase, or give the key unencrypted."))
+	case err != nil:
+		errs = append(errs, fieldErr("ca_private_key_pem", "Invalid CA private key", "%s.", err))
+	case !PublicKeysEqual(key.Public(), iss.Cert.PublicKey):
+		errs = append(errs, fieldErr("ca_private_key_pem", "CA private key does not match the CA certificate", "The key in ca_private_key_pem belongs to another certificate than the first one in ca_cert_pem (subject %q). Pass the key that was generated with that CA.", iss.Cert.Subject.String()))
+	default:
+		iss.Key = key
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return iss, nil
+}
+
+// CheckCanSign tells whether cert is a CA certificate allowed to sign
+// certificates. A CA without a keyUsage extension (as `openssl req -x509`
+// makes) may sign, per RFC 5280 section 4.2.1.3.
+func CheckCanSign(cert *x509.Certificate) error {
+	if !cert.BasicConstraintsValid || !cert.IsCA {
+		return fmt.Errorf("%q is not a CA certificate (basicConstraints CA:TRUE is missing); pass the certificate of a CA, not of a leaf", cert.Subject.String())
+	}
+	if cert.KeyUsage != 0 && cert.KeyUsage&x509.KeyUsageCertSign == 0 {
+		return fmt.Errorf("%q has a keyUsage extension without keyCertSign, so it may not sign certificates", cert.Subject.String())
+	}
+	return nil
+}
+
+// CheckChainOrder checks that each certificate is signed by the next one.
+func CheckChainOrder(certs []*x509.Certificate) error {
+	for i := 0; i+1 < len(certs); i++ {
+		if err := certs[i].CheckSignatureFrom(certs[i+1]); err != nil {
+			return fmt.Errorf("certificate %d (%q) is not signed by certificate %d (%q)", i+1, certs[i].Subject.String(), i+2, certs[i+1].Subject.String())
+		}
+	}
+	return nil
+}
+
+// IsSelfSigned reports whether cert is self-issued and verifies with its own key.
+func IsSelfSigned(cert *x509.Certificate) bool {
+	return string(cert.RawIssuer) == string(cert.RawSubject) && cert.CheckSignatureFrom(cert) == nil
+}
+
+// Check validates a request against the profile and, for signed profiles,
+// the issuer. It returns every problem at once so that one plan shows them all.
+func (r *Request) Check(issuer *Issuer) []*FieldError {
+	_, errs := parseNames(r.Names)
+	if n := utf8.RuneCountInString(r.Subject.CommonName); n > MaxCommonNameLength {
+		errs = append(errs, fieldErr("subject", "Common name too long", "subject.common_name is %d characters; RFC 5280 allows at most %d. Put long names in dns_names or uris.", n, MaxCommonNameLength))
+	}
+	if r.Profile.IsCA() && r.Subject.IsEmpty() {
+		errs = append(errs, fieldErr("subject", "CA subject is empty", "A CA certificate needs a subject: set subject.common_name (and organization)."))
+	}
+	switch r.Profile {
+	case ProfileServer:
+		if len(r.Names.DNSNames)+len(r.Names.IPAddresses) == 0 {
+			errs = append(errs, fieldErr("dns_names", "Server certificate without DNS or IP names", "TLS clients match the server's name against subject alternative names only, never the common name. Set dns_names and/or ip_addresses."))
+		}
+	case ProfileClient:
+		if r.Names.IsEmpty() {
+			errs = append(errs, fieldErr("dns_names", "Client certificate without subject alternative names", "Set at least one of dns_names, ip_addresses, uris (e.g. a SPIFFE ID) or email_addresses: the common name alone is not a name peers should rely on."))
+		}
+	}
+	if len(r.Names.DNSNames)+len(r.Names.IPAddresses)+len(r.Names.URIs)+len(r.Names.EmailAddresses) > 0 && r.Profile.IsCA() {
+		errs = append(errs, fieldErr("dns_names", "CA certificates carry no subject alternative names", "Remove the names; use permitted_dns_domains to limit what the CA may sign."))
+	}
+	for _, v := range r.ExtKeyUsages {
+		if _, _, err := ParseExtKeyUsage(v); err != nil {
+			errs = append(errs, fieldErr("extended_key_usages", "Unknown extended key usage", "%s.", err))
+		}
+	}
+	errs = append(errs, checkCAOptions(r.CA)...)
+	if !r.NotAfter.After(r.NotBefore) {
+		errs = append(errs, fieldErr("validity_period_hours", "Empty validity period", "validity_period_hours must be at least 1."))
+	}
+	if issuer != nil {
+		errs = append(errs, r.checkAgainstIssuer(issuer)...)
+	}
+	return errs
+}
+
+func checkCAOptions(o CAOptions) []*FieldError {
+	var errs []*FieldError
+	if o.MaxPathLength != nil && *o.MaxPathLength < 0 {
+		errs = append(errs, fieldErr("max_path_length", "Negative path length", "max_path_length must be 0 or more; leave it unset for no limit."))
+	}
+	for _, d := range append(append([]string{}, o.PermittedDNSDomains...), o.ExcludedDNSDomains...) {
+		if err := CheckDNSName(strings.TrimPrefix(d, ".")); err != nil || strings.HasPrefix(d, "*") {
+			errs = append(errs, fieldErr("permitted_dns_domains", "Invalid DNS name constraint", "%q is not a domain; use example.com (the domain and its subdomains) or .example.com (subdomains only).", d))
+		}
+	}
+	for _, r := range append(append([]string{}, o.PermittedIPRanges...), o.ExcludedIPRanges...) {
+		if _, _, err := net.ParseCIDR(r); err != nil {
+			errs = append(errs, fieldErr("permitted_ip_ranges", "Invalid IP range constraint", "%q is not a CIDR range such as 10.0.0.0/8 or fd00::/8.", r))
+		}
+	}
+	for _, e := range o.PermittedEmailAddresses {
+		if CheckEmail(e) != nil && CheckDNSName(strings.TrimPrefix(e, ".")) != nil {
+			errs = append(errs, fieldErr("permitted_email_addresses", "Invalid email constraint", "%q is not a mailbox (ops@example.com), a host (example.com) or a domain (.example.com).", e))
+		}
+	}
+	for _, d := range o.PermittedURIDomains {
+		if CheckDNSName(strings.TrimPrefix(d, ".")) != nil {
+			errs = append(errs, fieldErr("permitted_uri_domains", "Invalid URI domain constraint", "%q is not a host (example.org) or a domain (.example.org).", d))
+		}
+	}
+	return errs
+}
+
+func (r *Request) checkAgainstIssuer(iss *Issuer) []*FieldError {
+	var errs []*FieldError
+	if r.NotAfter.After(iss.Cert.NotAfter) {
+		errs = append(errs, fieldErr("validity_period_hours", "Certificate would outlive its CA",
+			"The certificate would be valid until %s, but the issuing CA %q expires at %s. Lower validity_period_hours, or renew the CA first.",
+			r.NotAfter.UTC().Format("2006-01-02T15:04:05Z"), iss.Cert.Subject.String(), iss.Cert.NotAfter.UTC().Format("2006-01-02T15:04:05Z")))
+	}
+	if r.Profile == ProfileIntermediateCA {
+		if remaining, limited := RemainingPathLength(iss.Certs()); limited {
+			switch {
+			case remaining < 1:
+				errs = append(errs, fieldErr("ca_cert_pem", "Issuer may not sign CA certificates",
+					"The path length constraints of the issuing chain allow no further CA below %q (max_path_length is exhausted). Sign this intermediate with a CA higher up, or raise max_path_length on the root.", iss.Cert.Subject.String()))
+			case r.CA.MaxPathLength != nil && *r.CA.MaxPathLength > remaining-1:
+				errs = append(errs, fieldErr("max_path_length", "Path length exceeds the issuer's",
+					"max_path_length = %d, but the issuing chain allows at most %d below this CA. Set max_path_length to %d or less, or leave it unset.", *r.CA.MaxPathLength, remaining-1, remaining-1))
+			}
+		}
+	}
+	errs = append(errs, r.checkNameConstraints(iss.Certs())...)
+	return errs
+}
+
+// RemainingPathLength returns how many more CA certificates may follow the
+// first one in certs (issuer first, then its chain), and whether any
+// certificate in the chain limits it at all.
+func RemainingPathLength(certs []*x509.Certificate) (int, bool) {
+	remaining, limited := 0, false
+	for i, c := range certs {
+		if !c.BasicConstraintsValid || (c.MaxPathLen < 0) || (c.MaxPathLen == 0 && !c.MaxPathLenZero) {
+			continue
+		}
+		// Certificate i already has i intermediates below it in this path.
+		if r := c.MaxPathLen - i; !limited || r < remaining {
+			remaining, limited = r, true
+		}
+	}
+	return remaining, limited
+}
+
+// Issue signs the request with issuer (nil means self-signed, with signer as
+// the key) and returns the certificate. Before returning, the new
+// certificate is verified with crypto/x509 against its chain, so that a
+// violation of name constraints, path length or EKU nesting can never leave
+// as a certificate.
+func Issue(r *Request, issuer *Issuer, selfKey crypto.Signer) (*x509.Certificate, error) {
+	if errs := r.Check(issuer); hasErrors(errs) {
+		return nil, errors.Join(errorsOf(errs)...)
+	}
+	tmpl, err := r.template()
+	if err != nil {
+		return nil, err
+	}
+	parent, signer := tmpl, selfKey
+	if issuer != nil {
+		parent, signer = issuer.Cert, issuer.Key
+	}
+	if signer == nil {
+		return nil, errors.New("no signing key")
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, r.PublicKey, signer)
+	if err != nil {
+		return nil, fmt.Errorf("signing certificate: %w", err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, fmt.Errorf("parsing the new certificate: %w", err)
+	}
+	if err := VerifyIssued(cert, issuer); err != nil {
+		return nil, err
+	}
+	return cert, nil
+}
+
+func hasErrors(errs []*FieldError) bool {
+	for _, e := range errs {
+		if !e.Warning {
+			return true
+		}
+	}
+	return false
+}
+
+func errorsOf(errs []*FieldError) []error {
+	out := make([]error, 0, len(errs))
+	for _, e := range errs {
+		if !e.Warning {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// VerifyIssued verifies cert against its issuer chain with crypto/x509. When
+// the chain was given without its root, the topmost certificate given is
+// taken as the trust anchor.
+func VerifyIssued(cert *x509.Certificate, issuer *Issuer) error {
+	var chain []*x509.Certificate
+	if issuer != nil {
+		chain = issuer.Certs()
+	}
+	roots, inter := x509.NewCertPool(), x509.NewCertPool()
+	if len(chain) == 0 {
+		roots.AddCert(cert)
+	} else {
+		roots.AddCert(chain[len(chain)-1])
+		for _, c := range chain[:len(chain)-1] {
+			inter.AddCert(c)
+		}
+	}
+	usages := cert.ExtKeyUsage
+	if len(usages) == 0 || len(cert.UnknownExtKeyUsage) > 0 {
+		usages = []x509.ExtKeyUsage{x509.ExtKeyUsageAny}
+	}
+	if _, err := cert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, KeyUsages: usages, CurrentTime: cert.NotBefore.Add(cert.NotAfter.Sub(cert.NotBefore) / 2)}); err != nil {
+		return fmt.Errorf("the issued certificate does not verify against its CA chain: %w", err)
+	}
+	return nil
+}
+
+// NewSerialNumber returns a random positive 128-bit serial number.
+func NewSerialNumber() (*big.Int, error) {
+	b := make([]byte, 16)
+	for {
+		if _, err := rand.Read(b); err != nil {
+			return nil, err
+		}
+		if n := new(big.Int).SetBytes(b); n.Sign() > 0 {
+			return n, nil
+		}
+	}
+}
+
+func (r *Request) template() (*x509.Certificate, error) {
+	names, _ := parseNames(r.Names)
+	serial, err := NewSerialNumber()
+	if err != nil {
+		return nil, err
+	}
+	ski, err := subjectKeyID(r.PublicKey)
+	if err != nil {
+		return nil, err
+	}
+	t := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               r.Subject.Name(),
+		NotBefore:             r.NotBefore,
+		NotAfter:              r.NotAfter,
+		DNSNames:              r.Names.DNSNames,
+		EmailAddresses:        r.Names.EmailAddresses,
+		IPAddresses:           names.ips,
+		URIs:                  names.uris,
+		SubjectKeyId:          ski,
+		BasicConstraintsValid: true,
+		CRLDistributionPoints: r.CRLDistributionPoints,
+		IssuingCertificateURL: r.IssuingCertificateURLs,
+	}
+	if r.Profile.IsCA() {
+		t.IsCA = true
+		t.KeyUsage = x509.KeyUsageCertSign | x509.KeyUsageCRLSign
+		t.MaxPathLen = -1
+		if r.CA.MaxPathLength != nil {
+			t.MaxPathLen = *r.CA.MaxPathLength
+			t.MaxPathLenZero = *r.CA.MaxPathLength == 0
+		}
+		if err := applyNameConstraints(t, r.CA); err != nil {
+			return nil, err
+		}
+		return t, nil
+	}
+	usages := r.ExtKeyUsages
+	if len(usages) == 0 {
+		usages = DefaultExtKeyUsages(r.Profile)
+	}
+	for _, u := range usages {
+		eku, oid, _ := ParseExtKeyUsage(u)
+		if oid != nil {
+			t.UnknownExtKeyUsage = append(t.UnknownExtKeyUsage, oid)
+		} else {
+			t.ExtKeyUsage = append(t.ExtKeyUsage, eku)
+		}
+	}
+	t.KeyUsage = leafKeyUsage(r.PublicKey, t.ExtKeyUsage)
+	return t, nil
+}
+
+// DefaultExtKeyUsages is what a leaf profile gets when extended_key_usages is unset.
+func DefaultExtKeyUsages(p Profile) []string {
+	switch p {
+	case ProfileServer:
+		return []string{"server_auth"}
+	case ProfileClient:
+		return []string{"client_auth"}
+	}
+	return nil
+}
+
+// leafKeyUsage follows the key type: RSA keys may encipher session keys (TLS
+// 1.2 RSA key exchange, S/MIME); ECDSA and Ed25519 keys only sign.
+func leafKeyUsage(pub crypto.PublicKey, ekus []x509.ExtKeyUsage) x509.KeyUsage {
+	usage := x509.KeyUsageDigitalSignature
+	if _, isRSA := pub.(*rsa.PublicKey); isRSA {
+		for _, e := range ekus {
+			if e == x509.ExtKeyUsageServerAuth || e == x509.ExtKeyUsageEmailProtection {
+				usage |= x509.KeyUsageKeyEncipherment
+			}
+		}
+	}
+	return usage
+}
+
+// subjectKeyID is method 1 of RFC 5280 section 4.2.1.2: the SHA-1 of the
+// subjectPublicKey bit string.
+func subjectKeyID(pub crypto.PublicKey) ([]byte, error) {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return nil, err
+	}
+	var spki struct {
+		Algorithm pkix.AlgorithmIdentifier
+		PublicKey asn1.BitString
+	}
+	if _, err := asn1.Unmarshal(der, &spki); err != nil {
+		return nil, err
+	}
+	sum := sha1.Sum(spki.PublicKey.Bytes)
+	return sum[:], nil
+}

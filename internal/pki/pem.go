@@ -1,0 +1,105 @@
+package pki
+
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ParseCertificatesPEM reads every CERTIFICATE block in text, in order. Text
+// other than PEM blocks (such as openssl's "subject=" lines) is ignored.
+func ParseCertificatesPEM(text string) ([]*x509.Certificate, error) {
+	var certs []*x509.Certificate
+	rest := []byte(text)
+	for {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("certificate %d does not parse: %w", len(certs)+1, err)
+		}
+		certs = append(certs, c)
+	}
+	if len(certs) == 0 {
+		return nil, errors.New("no PEM certificate found: expected -----BEGIN CERTIFICATE-----")
+	}
+	return certs, nil
+}
+
+// EncodeCertificatesPEM writes certs as concatenated PEM blocks.
+func EncodeCertificatesPEM(certs ...*x509.Certificate) string {
+	var b strings.Builder
+	for _, c := range certs {
+		b.Write(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}))
+	}
+	return b.String()
+}
+
+// WithoutRoot drops a trailing self-signed certificate: servers send their
+// chain without the root, which the peer must already trust.
+func WithoutRoot(certs []*x509.Certificate) []*x509.Certificate {
+	if n := len(certs); n > 0 && IsSelfSigned(certs[n-1]) {
+		return certs[:n-1]
+	}
+	return certs
+}
+
+// FingerprintSHA256 is the lowercase hex SHA-256 of the certificate's DER.
+func FingerprintSHA256(c *x509.Certificate) string {
+	sum := sha256.Sum256(c.Raw)
+	return hex.EncodeToString(sum[:])
+}
+
+// SerialHex is the serial number in lowercase hex, as used in CRLs and logs.
+func SerialHex(c *x509.Certificate) string {
+	return fmt.Sprintf("%x", c.SerialNumber)
+}
+
+// ParseCSRPEM reads a PKCS#10 request and verifies its self-signature, which
+// proves the requester holds the private key.
+func ParseCSRPEM(text string) (*x509.CertificateRequest, error) {
+	rest := []byte(text)
+	for {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			return nil, errors.New("no PEM certificate request found: expected -----BEGIN CERTIFICATE REQUEST-----")
+		}
+		if block.Type != "CERTIFICATE REQUEST" && block.Type != "NEW CERTIFICATE REQUEST" {
+			continue
+		}
+		csr, err := x509.ParseCertificateRequest(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("certificate request does not parse: %w", err)
+		}
+		if err := csr.CheckSignature(); err != nil {
+			return nil, fmt.Errorf("certificate request signature is invalid, so it does not prove possession of the key: %w", err)
+		}
+		if _, err := AlgorithmOf(csr.PublicKey); err != nil {
+			return nil, err
+		}
+		return csr, nil
+	}
+}
+
+// NamesFromCSR returns the subject alternative names a CSR asks for.
+func NamesFromCSR(csr *x509.CertificateRequest) Names {
+	n := Names{DNSNames: csr.DNSNames, EmailAddresses: csr.EmailAddresses}
+	for _, ip := range csr.IPAddresses {
+		n.IPAddresses = append(n.IPAddresses, ip.String())
+	}
+	for _, u := range csr.URIs {
+		n.URIs = append(n.URIs, u.String())
+	}
+	return n
+}
