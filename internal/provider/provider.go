@@ -1,0 +1,68 @@
+// Package provider is the Terraform glue of the mtls provider: schemas,
+// plan-time validation and state. The certificate authority logic lives in
+// internal/pki.
+package provider
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+)
+
+// providerData is handed to every resource at Configure. now is injected so
+// that tests can move time (renewal) without a global clock.
+type providerData struct {
+	now func() time.Time
+}
+
+type mtlsProvider struct {
+	version string
+	now     func() time.Time
+}
+
+var _ provider.Provider = &mtlsProvider{}
+
+// New returns the provider factory used by main and by tests.
+func New(version string) func() provider.Provider {
+	return NewWithClock(version, time.Now)
+}
+
+// NewWithClock is New with an injected clock.
+func NewWithClock(version string, now func() time.Time) func() provider.Provider {
+	return func() provider.Provider { return &mtlsProvider{version: version, now: now} }
+}
+
+func (p *mtlsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "mtls"
+	resp.Version = p.version
+}
+
+func (p *mtlsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Builds a whole mutual-TLS setup in Terraform: root and intermediate CAs, server and client certificates, " +
+			"and the files and configuration their consumers need. Everything happens locally; the provider has no settings.",
+	}
+}
+
+func (p *mtlsProvider) Configure(_ context.Context, _ provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	data := &providerData{now: p.now}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func (p *mtlsProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewRootCAResource,
+		NewIntermediateCAResource,
+		NewServerCertResource,
+		NewClientCertResource,
+	}
+}
+
+func (p *mtlsProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return nil
+}
