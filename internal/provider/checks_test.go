@@ -1,0 +1,80 @@
+package provider
+
+import (
+	"crypto/x509"
+	"fmt"
+	"os/exec"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+)
+
+// checkChainVerifies verifies a leaf from state against a root from state
+// with crypto/x509, for its own purpose, and checks it fails for the other.
+func checkChainVerifies(leafName, rootName, purpose string) func(*terraform.State) error {
+	return func(s *terraform.State) error {
+		chain, err := stateCerts(s, leafName, "fullchain_pem")
+		if err != nil {
+			return err
+		}
+		roots, err := stateCerts(s, rootName, "cert_pem")
+		if err != nil {
+			return err
+		}
+		rootPool, inter := x509.NewCertPool(), x509.NewCertPool()
+		rootPool.AddCert(roots[0])
+		for _, c := range chain[1:] {
+			inter.AddCert(c)
+		}
+		right, wrong := x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth
+		if purpose == "client" {
+			right, wrong = wrong, right
+		}
+		opts := x509.VerifyOptions{Roots: rootPool, Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{right}}
+		if _, err := chain[0].Verify(opts); err != nil {
+			return fmt.Errorf("%s does not verify as %s: %w", leafName, purpose, err)
+		}
+		opts.KeyUsages = []x509.ExtKeyUsage{wrong}
+		if _, err := chain[0].Verify(opts); err == nil {
+			return fmt.Errorf("%s verifies for the wrong purpose", leafName)
+		}
+		return nil
+	}
+}
+
+// checkOpenSSLVerify runs `openssl verify -purpose` on the leaf with its
+// intermediates as untrusted and the root as the only trust anchor.
+func checkOpenSSLVerify(t *testing.T, leafName, rootName, purpose string) func(*terraform.State) error {
+	openssl := requireTool(t, "openssl")
+	return func(s *terraform.State) error {
+		dir := t.TempDir()
+		chain, err := stateCerts(s, leafName, "fullchain_pem")
+		if err != nil {
+			return err
+		}
+		root := writeFile(t, dir, "root.pem", stateAttr(s, rootName, "cert_pem"))
+		leaf := writeFile(t, dir, "leaf.pem", stateAttr(s, leafName, "cert_pem"))
+		args := []string{"verify", "-x509_strict", "-purpose", purpose, "-CAfile", root}
+		if len(chain) > 1 {
+			args = append(args, "-untrusted", writeFile(t, dir, "chain.pem", stateAttr(s, leafName, "fullchain_pem")))
+		}
+		out, err := exec.Command(openssl, append(args, leaf)...).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("openssl verify %s: %v\n%s", leafName, err, out)
+		}
+		return nil
+	}
+}
+
+func checkFullchain(name string, want int) func(*terraform.State) error {
+	return func(s *terraform.State) error {
+		chain, err := stateCerts(s, name, "fullchain_pem")
+		if err != nil {
+			return err
+		}
+		if len(chain) != want {
+			return fmt.Errorf("%s fullchain has %d certificates, want %d (leaf + intermediates, no root)", name, len(chain), want)
+		}
+		return nil
+	}
+}
