@@ -10,7 +10,8 @@ import (
 )
 
 // checkChainVerifies verifies a leaf from state against a root from state
-// with crypto/x509, for its own purpose, and checks it fails for the other.
+// with crypto/x509, for its own purpose, and checks it fails for the other;
+// a "peer" certificate must verify for both.
 func checkChainVerifies(leafName, rootName, purpose string) func(*terraform.State) error {
 	return func(s *terraform.State) error {
 		chain, err := stateCerts(s, leafName, "fullchain_pem")
@@ -35,7 +36,11 @@ func checkChainVerifies(leafName, rootName, purpose string) func(*terraform.Stat
 			return fmt.Errorf("%s does not verify as %s: %w", leafName, purpose, err)
 		}
 		opts.KeyUsages = []x509.ExtKeyUsage{wrong}
-		if _, err := chain[0].Verify(opts); err == nil {
+		_, err = chain[0].Verify(opts)
+		if purpose == "peer" && err != nil {
+			return fmt.Errorf("%s does not verify as a client: %w", leafName, err)
+		}
+		if purpose != "peer" && err == nil {
 			return fmt.Errorf("%s verifies for the wrong purpose", leafName)
 		}
 		return nil

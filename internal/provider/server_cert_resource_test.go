@@ -1,0 +1,278 @@
+package provider
+
+import (
+	"fmt"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/pki"
+)
+
+const testRoot = `
+resource "mtls_root_ca" "root" {
+  subject               = { common_name = "Test Root" }
+  validity_period_hours = 1000
+  permitted_dns_domains = ["example.com", "localhost"]
+}
+`
+
+// Each bad input is refused at plan time with the attribute and the fix.
+func TestAccServerCert_invalidInputs(t *testing.T) {
+	leaf := func(body string) string {
+		return testRoot + `
+resource "mtls_server_cert" "bad" {
+  ca_cert_pem        = mtls_root_ca.root.cert_pem
+  ca_private_key_pem = mtls_root_ca.root.private_key_pem
+  ` + body + `
+}`
+	}
+	cases := map[string]struct{ config, err string }{
+		"no SAN":          {leaf(`subject = { common_name = "web.example.com" }`), `(?s)Server certificate without DNS or IP names.*Set dns_names`},
+		"bad DNS":         {leaf(`dns_names = ["web..example.com"]`), `(?s)Invalid DNS name.*empty or over-long label`},
+		"bad IP":          {leaf(`ip_addresses = ["10.0.0.300"]`), `(?s)Invalid IP address.*not an IPv4 or IPv6`},
+		"bad URI":         {leaf(`dns_names = ["a.example.com"]` + "\n" + `uris = ["no-scheme"]`), `(?s)Invalid URI.*absolute URI`},
+		"bad email":       {leaf(`dns_names = ["a.example.com"]` + "\n" + `email_addresses = ["not-an-email"]`), `(?s)Invalid email address`},
+		"outside NC":      {leaf(`dns_names = ["evil.org"]`), `(?s)DNS name outside the CA's name constraints.*evil\.org`},
+		"outlives CA":     {leaf(`dns_names = ["a.example.com"]` + "\n" + `validity_period_hours = 2000`), `(?s)Certificate would outlive its CA.*Lower\s+validity_period_hours`},
+		"bad EKU":         {leaf(`dns_names = ["a.example.com"]` + "\n" + `extended_key_usages = ["serverAuth"]`), `(?s)Unknown extended key usage.*dotted OID`},
+		"garbage CSR":     {leaf(`csr_pem = "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"`), `(?s)Invalid certificate signing request`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: testRoot},
+					{Config: tc.config, PlanOnly: true, ExpectError: regexp.MustCompile(tc.err)},
+				},
+			})
+		})
+	}
+}
+
+// Config validation needs no state: CSR mode and key generation exclude each other.
+func TestAccServerCert_csrConflicts(t *testing.T) {
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+resource "mtls_server_cert" "bad" {
+  ca_cert_pem        = "x"
+  ca_private_key_pem = "y"
+  key_algorithm      = "RSA_2048"
+  csr_pem            = "z"
+}`,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*key_algorithm`),
+		}},
+	})
+}
+
+// Bad issuer inputs: the CA material itself is wrong.
+func TestAccServerCert_invalidIssuer(t *testing.T) {
+	openssl := requireTool(t, "openssl")
+	dir := t.TempDir()
+	weakCSR := dir + "/weak.csr"
+	if out, err := exec.Command(openssl, "req", "-new", "-newkey", "rsa:1024", "-nodes", "-keyout", dir+"/weak.key", "-out", weakCSR, "-subj", "/CN=weak").CombinedOutput(); err != nil {
+		t.Fatalf("openssl: %v\n%s", err, out)
+	}
+	base := testRoot + `
+resource "mtls_root_ca" "other" {
+  subject = { common_name = "Other" }
+}
+
+resource "mtls_client_cert" "leaf" {
+  ca_cert_pem        = mtls_root_ca.root.cert_pem
+  ca_private_key_pem = mtls_root_ca.root.private_key_pem
+  dns_names             = ["leaf.example.com"]
+  validity_period_hours = 100
+}
+
+resource "mtls_root_ca" "enc" {
+  subject                = { common_name = "Encrypted" }
+  private_key_passphrase = "hunter22"
+}
+`
+	signed := func(cert, key, extra string) string {
+		return base + `
+resource "mtls_server_cert" "bad" {
+  ca_cert_pem        = ` + cert + `
+  ca_private_key_pem = ` + key + `
+  dns_names             = ["a.example.com"]
+  validity_period_hours = 100
+  ` + extra + `
+}`
+	}
+	cases := map[string]struct{ config, err string }{
+		"key mismatch":         {signed("mtls_root_ca.root.cert_pem", "mtls_root_ca.other.private_key_pem", ""), `(?s)CA private key does not match the CA certificate`},
+		"leaf as issuer":       {signed("mtls_client_cert.leaf.cert_pem", "mtls_client_cert.leaf.private_key_pem", ""), `(?s)Certificate cannot issue certificates.*not a CA certificate`},
+		"bad PEM":              {signed(`"hello"`, "mtls_root_ca.root.private_key_pem", ""), `(?s)Invalid CA certificate.*BEGIN CERTIFICATE`},
+		"encrypted, no pass":   {signed("mtls_root_ca.enc.cert_pem", "mtls_root_ca.enc.private_key_pem_encrypted", ""), `(?s)Encrypted CA private key.*ca_private_key_passphrase`},
+		"encrypted, bad pass":  {signed("mtls_root_ca.enc.cert_pem", "mtls_root_ca.enc.private_key_pem_encrypted", `ca_private_key_passphrase = "nope"`), `(?s)passphrase is wrong`},
+		"chain out of order":   {signed(`"${mtls_root_ca.root.cert_pem}${mtls_root_ca.other.cert_pem}"`, "mtls_root_ca.root.private_key_pem", ""), `(?s)CA chain out of order`},
+		"weak RSA CSR":         {signed("mtls_root_ca.root.cert_pem", "mtls_root_ca.root.private_key_pem", `csr_pem = file("`+weakCSR+`")`), `(?s)1024 bits is too weak`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: base},
+					{Config: tc.config, PlanOnly: true, ExpectError: regexp.MustCompile(tc.err)},
+				},
+			})
+		})
+	}
+	// The encrypted CA key works with its passphrase.
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: signed("mtls_root_ca.enc.cert_pem", "mtls_root_ca.enc.private_key_pem_encrypted", `ca_private_key_passphrase = "hunter22"`),
+			Check:  checkChainVerifies("mtls_server_cert.bad", "mtls_root_ca.enc", "server"),
+		}},
+	})
+}
+
+// CSR mode: the requester keeps the key; only its public key is certified.
+func TestAccServerCert_csr(t *testing.T) {
+	openssl := requireTool(t, "openssl")
+	dir := t.TempDir()
+	csrPath := dir + "/client.csr"
+	out, err := exec.Command(openssl, "req", "-new", "-newkey", "rsa:3072", "-nodes", "-keyout", dir+"/client.key", "-out", csrPath,
+		"-subj", "/C=SE/O=Severalnines AB/OU=Security/CN=myclient.severalnines.internal",
+		"-addext", "subjectAltName=DNS:myclient.example.com,IP:10.0.0.7",
+		"-addext", "basicConstraints=critical,CA:TRUE").CombinedOutput()
+	if err != nil {
+		t.Fatalf("openssl: %v\n%s", err, out)
+	}
+	config := `
+resource "mtls_root_ca" "root" {
+  subject = { common_name = "Root" }
+}
+
+resource "mtls_server_cert" "from_csr" {
+  ca_cert_pem        = mtls_root_ca.root.cert_pem
+  ca_private_key_pem = mtls_root_ca.root.private_key_pem
+  csr_pem            = file("` + csrPath + `")
+}
+
+resource "mtls_client_cert" "override" {
+  ca_cert_pem        = mtls_root_ca.root.cert_pem
+  ca_private_key_pem = mtls_root_ca.root.private_key_pem
+  csr_pem            = file("` + csrPath + `")
+  subject            = { common_name = "overridden" }
+  uris               = ["spiffe://example.org/client"]
+}`
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue("mtls_server_cert.from_csr", tfjsonpath.New("key_algorithm"), knownvalue.StringExact("RSA_3072")),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("mtls_server_cert.from_csr", tfjsonpath.New("private_key_pem"), knownvalue.StringExact("")),
+				statecheck.ExpectKnownValue("mtls_server_cert.from_csr", tfjsonpath.New("subject_dn"), knownvalue.StringExact("CN=myclient.severalnines.internal,OU=Security,O=Severalnines AB,C=SE")),
+				statecheck.ExpectKnownValue("mtls_client_cert.override", tfjsonpath.New("subject_dn"), knownvalue.StringExact("CN=overridden")),
+			},
+			Check: func(s *terraform.State) error {
+				certs, err := stateCerts(s, "mtls_server_cert.from_csr", "cert_pem")
+				if err != nil {
+					return err
+				}
+				c := certs[0]
+				if c.IsCA || strings.Join(c.DNSNames, ",") != "myclient.example.com" || len(c.IPAddresses) != 1 {
+					return fmt.Errorf("CSR names or constraints not handled: isCA=%v dns=%v ip=%v", c.IsCA, c.DNSNames, c.IPAddresses)
+				}
+				pubOut, err := exec.Command(openssl, "pkey", "-in", dir+"/client.key", "-pubout").Output()
+				if err != nil {
+					return err
+				}
+				if pub, _, _ := pki.EncodePublicKey(c.PublicKey); strings.TrimSpace(pub) != strings.TrimSpace(string(pubOut)) {
+					return fmt.Errorf("certificate does not certify the CSR's key")
+				}
+				over, _ := stateCerts(s, "mtls_client_cert.override", "cert_pem")
+				if len(over[0].DNSNames) != 0 || len(over[0].URIs) != 1 {
+					return fmt.Errorf("resource SANs did not replace the CSR's")
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// A peer certificate (both EKUs) plus an encrypted key output that OpenSSL
+// reads; the passphrase changes in place.
+func TestAccServerCert_peerAndEncryptedKey(t *testing.T) {
+	openssl := requireTool(t, "openssl")
+	config := func(pass string) string {
+		return `
+resource "mtls_root_ca" "cluster" {
+  subject = { common_name = "Flocker Cluster CA" }
+}
+
+resource "mtls_server_cert" "node" {
+  ca_cert_pem            = mtls_root_ca.cluster.cert_pem
+  ca_private_key_pem     = mtls_root_ca.cluster.private_key_pem
+  subject                = { common_name = "node-5b5b2a6c-9d65-4cb0-a0b8-d1d8c3ae5ee8" }
+  dns_names              = ["node1.cluster.local"]
+  extended_key_usages    = ["server_auth", "client_auth"]
+  private_key_passphrase = "` + pass + `"
+}`
+	}
+	readKey := func(pass string) func(*terraform.State) error {
+		return func(s *terraform.State) error {
+			dir := t.TempDir()
+			p := writeFile(t, dir, "k.pem", stateAttr(s, "mtls_server_cert.node", "private_key_pem_encrypted"))
+			out, err := exec.Command(openssl, "pkey", "-in", p, "-passin", "pass:"+pass, "-pubout").CombinedOutput()
+			if err != nil {
+				return fmt.Errorf("openssl pkey: %v\n%s", err, out)
+			}
+			if strings.TrimSpace(string(out)) != strings.TrimSpace(stateAttr(s, "mtls_server_cert.node", "public_key_pem")) {
+				return fmt.Errorf("encrypted key is another key")
+			}
+			return nil
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config("first-pass"),
+				Check: resource.ComposeTestCheckFunc(
+					readKey("first-pass"),
+					checkChainVerifies("mtls_server_cert.node", "mtls_root_ca.cluster", "peer"),
+					func(s *terraform.State) error {
+						c, _ := stateCerts(s, "mtls_server_cert.node", "cert_pem")
+						if len(c[0].ExtKeyUsage) != 2 {
+							return fmt.Errorf("peer cert EKUs: %v", c[0].ExtKeyUsage)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				Config: config("second-pass"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("mtls_server_cert.node", plancheck.ResourceActionUpdate),
+				}},
+				Check: readKey("second-pass"),
+			},
+		},
+	})
+}
