@@ -169,10 +169,10 @@ resource "mtls_server_cert" "web" {
 			},
 			{
 				// Refresh-only sees the flag without replacing anything.
-				PreConfig:    func() { clock.Advance(70 * 24 * time.Hour) },
+				PreConfig:          func() { clock.Advance(70 * 24 * time.Hour) },
 				RefreshState:       true,
 				ExpectNonEmptyPlan: true,
-				Check:                     resource.TestCheckResourceAttr("mtls_server_cert.web", "ready_for_renewal", "true"),
+				Check:              resource.TestCheckResourceAttr("mtls_server_cert.web", "ready_for_renewal", "true"),
 			},
 		},
 	})

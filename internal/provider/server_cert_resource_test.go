@@ -36,15 +36,15 @@ resource "mtls_server_cert" "bad" {
 }`
 	}
 	cases := map[string]struct{ config, err string }{
-		"no SAN":          {leaf(`subject = { common_name = "web.example.com" }`), `(?s)Server certificate without DNS or IP names.*Set dns_names`},
-		"bad DNS":         {leaf(`dns_names = ["web..example.com"]`), `(?s)Invalid DNS name.*empty or over-long label`},
-		"bad IP":          {leaf(`ip_addresses = ["10.0.0.300"]`), `(?s)Invalid IP address.*not an IPv4 or IPv6`},
-		"bad URI":         {leaf(`dns_names = ["a.example.com"]` + "\n" + `uris = ["no-scheme"]`), `(?s)Invalid URI.*absolute URI`},
-		"bad email":       {leaf(`dns_names = ["a.example.com"]` + "\n" + `email_addresses = ["not-an-email"]`), `(?s)Invalid email address`},
-		"outside NC":      {leaf(`dns_names = ["evil.org"]`), `(?s)DNS name outside the CA's name constraints.*evil\.org`},
-		"outlives CA":     {leaf(`dns_names = ["a.example.com"]` + "\n" + `validity_period_hours = 2000`), `(?s)Certificate would outlive its CA.*Lower\s+validity_period_hours`},
-		"bad EKU":         {leaf(`dns_names = ["a.example.com"]` + "\n" + `extended_key_usages = ["serverAuth"]`), `(?s)Unknown extended key usage.*dotted OID`},
-		"garbage CSR":     {leaf(`csr_pem = "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"`), `(?s)Invalid certificate signing request`},
+		"no SAN":      {leaf(`subject = { common_name = "web.example.com" }`), `(?s)Server certificate without DNS or IP names.*Set dns_names`},
+		"bad DNS":     {leaf(`dns_names = ["web..example.com"]`), `(?s)Invalid DNS name.*empty or over-long label`},
+		"bad IP":      {leaf(`ip_addresses = ["10.0.0.300"]`), `(?s)Invalid IP address.*not an IPv4 or IPv6`},
+		"bad URI":     {leaf(`dns_names = ["a.example.com"]` + "\n" + `uris = ["no-scheme"]`), `(?s)Invalid URI.*absolute URI`},
+		"bad email":   {leaf(`dns_names = ["a.example.com"]` + "\n" + `email_addresses = ["not-an-email"]`), `(?s)Invalid email address`},
+		"outside NC":  {leaf(`dns_names = ["evil.org"]`), `(?s)DNS name outside the CA's name constraints.*evil\.org`},
+		"outlives CA": {leaf(`dns_names = ["a.example.com"]` + "\n" + `validity_period_hours = 2000`), `(?s)Certificate would outlive its CA.*Lower\s+validity_period_hours`},
+		"bad EKU":     {leaf(`dns_names = ["a.example.com"]` + "\n" + `extended_key_usages = ["serverAuth"]`), `(?s)Unknown extended key usage.*dotted OID`},
+		"garbage CSR": {leaf(`csr_pem = "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"`), `(?s)Invalid certificate signing request`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -115,13 +115,13 @@ resource "mtls_server_cert" "bad" {
 }`
 	}
 	cases := map[string]struct{ config, err string }{
-		"key mismatch":         {signed("mtls_root_ca.root.cert_pem", "mtls_root_ca.other.private_key_pem", ""), `(?s)CA private key does not match the CA certificate`},
-		"leaf as issuer":       {signed("mtls_client_cert.leaf.cert_pem", "mtls_client_cert.leaf.private_key_pem", ""), `(?s)Certificate cannot issue certificates.*not a CA certificate`},
-		"bad PEM":              {signed(`"hello"`, "mtls_root_ca.root.private_key_pem", ""), `(?s)Invalid CA certificate.*BEGIN CERTIFICATE`},
-		"encrypted, no pass":   {signed("mtls_root_ca.enc.cert_pem", "mtls_root_ca.enc.private_key_pem_encrypted", ""), `(?s)Encrypted CA private key.*ca_private_key_passphrase`},
-		"encrypted, bad pass":  {signed("mtls_root_ca.enc.cert_pem", "mtls_root_ca.enc.private_key_pem_encrypted", `ca_private_key_passphrase = "nope"`), `(?s)passphrase is wrong`},
-		"chain out of order":   {signed(`"${mtls_root_ca.root.cert_pem}${mtls_root_ca.other.cert_pem}"`, "mtls_root_ca.root.private_key_pem", ""), `(?s)CA chain out of order`},
-		"weak RSA CSR":         {signed("mtls_root_ca.root.cert_pem", "mtls_root_ca.root.private_key_pem", `csr_pem = file("`+weakCSR+`")`), `(?s)1024 bits is too weak`},
+		"key mismatch":        {signed("mtls_root_ca.root.cert_pem", "mtls_root_ca.other.private_key_pem", ""), `(?s)CA private key does not match the CA certificate`},
+		"leaf as issuer":      {signed("mtls_client_cert.leaf.cert_pem", "mtls_client_cert.leaf.private_key_pem", ""), `(?s)Certificate cannot issue certificates.*not a CA certificate`},
+		"bad PEM":             {signed(`"hello"`, "mtls_root_ca.root.private_key_pem", ""), `(?s)Invalid CA certificate.*BEGIN CERTIFICATE`},
+		"encrypted, no pass":  {signed("mtls_root_ca.enc.cert_pem", "mtls_root_ca.enc.private_key_pem_encrypted", ""), `(?s)Encrypted CA private key.*ca_private_key_passphrase`},
+		"encrypted, bad pass": {signed("mtls_root_ca.enc.cert_pem", "mtls_root_ca.enc.private_key_pem_encrypted", `ca_private_key_passphrase = "nope"`), `(?s)passphrase is wrong`},
+		"chain out of order":  {signed(`"${mtls_root_ca.root.cert_pem}${mtls_root_ca.other.cert_pem}"`, "mtls_root_ca.root.private_key_pem", ""), `(?s)CA chain out of order`},
+		"weak RSA CSR":        {signed("mtls_root_ca.root.cert_pem", "mtls_root_ca.root.private_key_pem", `csr_pem = file("`+weakCSR+`")`), `(?s)1024 bits is too weak`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
