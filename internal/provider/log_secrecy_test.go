@@ -1,0 +1,86 @@
+package provider
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+)
+
+// TestAccLogsCarryNoKeyMaterial applies a whole chain with Terraform and the
+// provider both logging at TRACE into one file, then fails if any private key
+// or passphrase from state appears in it. It cannot run in parallel: it sets
+// the environment that plugin-testing reads.
+func TestAccLogsCarryNoKeyMaterial(t *testing.T) {
+	logPath := filepath.Join(t.TempDir(), "trace.log")
+	t.Setenv("TF_ACC_LOG", "TRACE")
+	t.Setenv("TF_LOG_SDK", "TRACE")
+	t.Setenv("TF_LOG_SDK_FRAMEWORK", "TRACE")
+	t.Setenv("TF_ACC_LOG_PATH", logPath)
+
+	// The passphrase reaches Terraform as a variable from the environment, as
+	// in real use: the test harness logs the configuration text itself.
+	const passphrase = "log-secrecy-passphrase-7f3a"
+	t.Setenv("TF_VAR_key_passphrase", passphrase)
+	var secrets []string
+	collect := func(s *terraform.State) error {
+		for _, name := range []string{"mtls_root_ca.root", "mtls_intermediate_ca.inter", "mtls_server_cert.web", "mtls_client_cert.alice"} {
+			for _, attr := range []string{"private_key_pem", "private_key_pem_pkcs1", "private_key_pem_sec1", "private_key_pem_encrypted"} {
+				secrets = append(secrets, pemBodyLines(stateAttr(s, name, attr))...)
+			}
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: chainConfig("Log Root") + `
+variable "key_passphrase" {
+  type      = string
+  sensitive = true
+}
+
+resource "mtls_client_cert" "encrypted" {
+  ca_cert_pem            = mtls_root_ca.root.cert_pem
+  ca_private_key_pem     = mtls_root_ca.root.private_key_pem
+  dns_names              = ["enc.example.com"]
+  private_key_passphrase = var.key_passphrase
+}`,
+			Check: collect,
+		}},
+	})
+
+	raw, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatalf("no trace log written: %v", err)
+	}
+	log := string(raw)
+	if len(secrets) < 20 {
+		t.Fatalf("collected only %d key lines; the test would prove nothing", len(secrets))
+	}
+	if !strings.Contains(log, "BEGIN CERTIFICATE") && !strings.Contains(log, "ApplyResourceChange") {
+		t.Fatalf("trace log (%d bytes) shows no provider activity; logging was not captured", len(raw))
+	}
+	for _, s := range append(secrets, passphrase) {
+		if strings.Contains(log, s) {
+			t.Fatalf("secret material %q... appears in the TRACE log", s[:16])
+		}
+	}
+	t.Logf("checked %d secret lines against %d bytes of TRACE log", len(secrets)+1, len(raw))
+}
+
+// pemBodyLines returns the base64 lines of a PEM text, each long enough to
+// be unique to this key.
+func pemBodyLines(text string) []string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		if len(line) >= 40 && !strings.HasPrefix(line, "-----") {
+			out = append(out, line)
+		}
+	}
+	return out
+}
