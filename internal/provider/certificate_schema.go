@@ -265,6 +265,8 @@ func mdList(v []string) string {
 
 func humanHours(h int64) string {
 	switch {
+	case h == 8760:
+		return "1 year"
 	case h%8760 == 0:
 		return fmt.Sprintf("%d years", h/8760)
 	case h%24 == 0:
