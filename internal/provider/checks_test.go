@@ -4,8 +4,10 @@ import (
 	"crypto/x509"
 	"fmt"
 	"os/exec"
+	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
 
@@ -68,6 +70,27 @@ func checkOpenSSLVerify(t *testing.T, leafName, rootName, purpose string) func(*
 			return fmt.Errorf("openssl verify %s: %v\n%s", leafName, err, out)
 		}
 		return nil
+	}
+}
+
+type planErrorCase struct{ config, err string }
+
+// testPlanErrors applies prior (if any), then expects each case's config to
+// fail at plan time with an error matching its pattern.
+func testPlanErrors(t *testing.T, prior string, cases map[string]planErrorCase) {
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var steps []resource.TestStep
+			if prior != "" {
+				steps = append(steps, resource.TestStep{Config: prior})
+			}
+			steps = append(steps, resource.TestStep{Config: tc.config, PlanOnly: true, ExpectError: regexp.MustCompile(tc.err)})
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    steps,
+			})
+		})
 	}
 }
 

@@ -145,7 +145,7 @@ resource "mtls_root_ca" "seed" {
 }
 
 func TestAccRootCA_invalidInputs(t *testing.T) {
-	cases := map[string]struct{ config, err string }{
+	cases := map[string]planErrorCase{
 		"unknown algorithm": {`key_algorithm = "RSA_1024"
   subject = { common_name = "x" }`, `(?s)key_algorithm.*value must be one of`},
 		"negative path length": {`max_path_length = -1
@@ -160,16 +160,7 @@ func TestAccRootCA_invalidInputs(t *testing.T) {
   validity_period_hours = 0`, `(?s)validity_period_hours.*at least 1`},
 	}
 	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      "resource \"mtls_root_ca\" \"bad\" {\n  " + tc.config + "\n}",
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.err),
-				}},
-			})
-		})
+		cases[name] = planErrorCase{"resource \"mtls_root_ca\" \"bad\" {\n  " + tc.config + "\n}", tc.err}
 	}
+	testPlanErrors(t, "", cases)
 }

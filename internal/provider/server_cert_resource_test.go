@@ -35,7 +35,7 @@ resource "mtls_server_cert" "bad" {
   ` + body + `
 }`
 	}
-	cases := map[string]struct{ config, err string }{
+	cases := map[string]planErrorCase{
 		"no SAN":      {leaf(`subject = { common_name = "web.example.com" }`), `(?s)Server certificate without DNS or IP names.*Set dns_names`},
 		"bad DNS":     {leaf(`dns_names = ["web..example.com"]`), `(?s)Invalid DNS name.*empty or over-long label`},
 		"bad IP":      {leaf(`ip_addresses = ["10.0.0.300"]`), `(?s)Invalid IP address.*not an IPv4 or IPv6`},
@@ -46,18 +46,7 @@ resource "mtls_server_cert" "bad" {
 		"bad EKU":     {leaf(`dns_names = ["a.example.com"]` + "\n" + `extended_key_usages = ["serverAuth"]`), `(?s)Unknown extended key usage.*dotted OID`},
 		"garbage CSR": {leaf(`csr_pem = "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"`), `(?s)Invalid certificate signing request`},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{Config: testRoot},
-					{Config: tc.config, PlanOnly: true, ExpectError: regexp.MustCompile(tc.err)},
-				},
-			})
-		})
-	}
+	testPlanErrors(t, testRoot, cases)
 }
 
 // Config validation needs no state: CSR mode and key generation exclude each other.
@@ -114,7 +103,7 @@ resource "mtls_server_cert" "bad" {
   ` + extra + `
 }`
 	}
-	cases := map[string]struct{ config, err string }{
+	cases := map[string]planErrorCase{
 		"key mismatch":        {signed("mtls_root_ca.root.cert_pem", "mtls_root_ca.other.private_key_pem", ""), `(?s)CA private key does not match the CA certificate`},
 		"leaf as issuer":      {signed("mtls_client_cert.leaf.cert_pem", "mtls_client_cert.leaf.private_key_pem", ""), `(?s)Certificate cannot issue certificates.*not a CA certificate`},
 		"bad PEM":             {signed(`"hello"`, "mtls_root_ca.root.private_key_pem", ""), `(?s)Invalid CA certificate.*BEGIN CERTIFICATE`},
@@ -123,18 +112,7 @@ resource "mtls_server_cert" "bad" {
 		"chain out of order":  {signed(`"${mtls_root_ca.root.cert_pem}${mtls_root_ca.other.cert_pem}"`, "mtls_root_ca.root.private_key_pem", ""), `(?s)CA chain out of order`},
 		"weak RSA CSR":        {signed("mtls_root_ca.root.cert_pem", "mtls_root_ca.root.private_key_pem", `csr_pem = file("`+weakCSR+`")`), `(?s)1024 bits is too weak`},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{Config: base},
-					{Config: tc.config, PlanOnly: true, ExpectError: regexp.MustCompile(tc.err)},
-				},
-			})
-		})
-	}
+	testPlanErrors(t, base, cases)
 	// The encrypted CA key works with its passphrase.
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
