@@ -1,0 +1,241 @@
+package render
+
+import (
+	"net"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Values of ServerInput.VerifyClient, in Apache's spelling (nginx calls
+// "require" "on").
+const (
+	VerifyClientRequire      = "require"
+	VerifyClientOptional     = "optional"
+	VerifyClientOptionalNoCA = "optional_no_ca"
+)
+
+// TLS protocol versions accepted in ServerInput.Protocols.
+const (
+	TLSv12 = "TLSv1.2"
+	TLSv13 = "TLSv1.3"
+)
+
+// DefaultListenPort is used when ServerInput.Listen is 0.
+const DefaultListenPort = 443
+
+// ServerInput holds what Apache and nginx both need; the attribute names in
+// the comments are what FieldError.Field reports.
+type ServerInput struct {
+	ServerName    string   // server_name: host name, "*.example.com" allowed
+	ServerAliases []string // server_aliases
+	// ListenAddress (listen_address) optionally restricts the server to one
+	// local IP address; empty listens on all addresses.
+	ListenAddress string
+	Listen        int // listen: TCP port; 0 means 443
+
+	CertificateFile    string // certificate_file: server certificate with its chain
+	CertificateKeyFile string // certificate_key_file
+	CACertificateFile  string // ca_certificate_file: CAs that client certificates must chain to
+	CRLFile            string // crl_file: optional; needs a CRL from every CA in the chain
+
+	VerifyClient string // verify_client: "require" (default), "optional", "optional_no_ca"
+	VerifyDepth  int    // verify_depth: 0 derives it from CAChainDepth
+	CAChainDepth int    // ca_chain_depth: CA certificates in the client CA chain; 0 if unknown
+
+	Protocols []string // protocols: "TLSv1.2", "TLSv1.3"; empty means both
+
+	ForwardClientIdentity bool // forward_client_identity: pass X-SSL-Client-* headers to the backend
+
+	ProxyPass    string // proxy_pass: http(s)://host[:port] backend; excludes document_root
+	DocumentRoot string // document_root: directory to serve; excludes proxy_pass
+
+	// Locations (locations) are URL path prefixes that need a verified client
+	// certificate when VerifyClient is optional.
+	Locations []string
+}
+
+// serverConfig is a validated ServerInput with defaults applied; the
+// templates read it.
+type serverConfig struct {
+	ListenAddress string // "", "127.0.0.1" or "[::1]"
+	Port          int
+	ServerName    string
+	ServerAliases []string
+
+	CertificateFile    string
+	CertificateKeyFile string
+	CACertificateFile  string
+	CRLFile            string
+
+	VerifyClient string
+	VerifyDepth  int
+	Protocols    []string
+
+	ForwardClientIdentity bool
+
+	// ProxyPass is scheme://host[:port] with no path.
+	ProxyPass      string
+	ProxyPassTLS   bool
+	DocumentRoot   string
+	Locations      []string
+	ClientOptional bool // a request can arrive without a verified certificate
+}
+
+// resolve validates the input and applies defaults.
+func (in ServerInput) resolve() (serverConfig, []Warning, error) {
+	var p problems
+	cfg := serverConfig{
+		ServerName:            in.ServerName,
+		ServerAliases:         in.ServerAliases,
+		Port:                  in.Listen,
+		CertificateFile:       in.CertificateFile,
+		CertificateKeyFile:    in.CertificateKeyFile,
+		CACertificateFile:     in.CACertificateFile,
+		CRLFile:               in.CRLFile,
+		VerifyClient:          in.VerifyClient,
+		ForwardClientIdentity: in.ForwardClientIdentity,
+		DocumentRoot:          in.DocumentRoot,
+		Locations:             in.Locations,
+	}
+
+	if in.ServerName == "" {
+		p.fail("server_name", "Missing server name", "server_name is required: the host name clients connect to, e.g. \"api.example.com\".")
+	} else {
+		checkHostname(&p, "server_name", -1, in.ServerName)
+	}
+	for i, alias := range in.ServerAliases {
+		checkHostname(&p, "server_aliases", i, alias)
+	}
+	checkDistinct(&p, "server_aliases", in.ServerAliases)
+
+	if addr, ok := checkIPAddress(&p, "listen_address", in.ListenAddress); ok && addr.IsValid() {
+		if addr.Is6() && !addr.Is4In6() {
+			cfg.ListenAddress = "[" + addr.String() + "]"
+		} else {
+			cfg.ListenAddress = addr.Unmap().String()
+		}
+	}
+	if cfg.Port == 0 {
+		cfg.Port = DefaultListenPort
+	}
+	checkPort(&p, "listen", cfg.Port)
+
+	checkFilePath(&p, "certificate_file", in.CertificateFile, true)
+	checkFilePath(&p, "certificate_key_file", in.CertificateKeyFile, true)
+	checkFilePath(&p, "ca_certificate_file", in.CACertificateFile, true)
+	checkFilePath(&p, "crl_file", in.CRLFile, false)
+
+	switch in.VerifyClient {
+	case "":
+		cfg.VerifyClient = VerifyClientRequire
+	case VerifyClientRequire, VerifyClientOptional:
+	case VerifyClientOptionalNoCA:
+		p.warn("verify_client", "Clients are not authenticated",
+			"optional_no_ca accepts client certificates from any issuer, including self-signed ones, without verifying them. The server does not authenticate clients; the application must check the certificate itself. Use \"require\" or \"optional\" to authenticate clients.")
+	default:
+		p.fail("verify_client", "Unknown verification mode",
+			"%q is not a client verification mode; use \"require\" (every client needs a valid certificate), \"optional\" (only the listed locations need one) or \"optional_no_ca\".", in.VerifyClient)
+	}
+	cfg.ClientOptional = cfg.VerifyClient != VerifyClientRequire
+	cfg.VerifyDepth = resolveVerifyDepth(&p, in.VerifyDepth, in.CAChainDepth)
+	cfg.Protocols = resolveProtocols(&p, in.Protocols)
+
+	if in.ProxyPass != "" && in.DocumentRoot != "" {
+		p.fail("proxy_pass", "Conflicting content source",
+			"proxy_pass and document_root are both set; a server either forwards requests to a backend or serves files. Set only one of them.")
+	}
+	if in.ProxyPass != "" {
+		cfg.ProxyPass, cfg.ProxyPassTLS = resolveProxyPass(&p, in.ProxyPass)
+	}
+	checkFilePath(&p, "document_root", in.DocumentRoot, false)
+
+	for i, location := range in.Locations {
+		checkLocation(&p, "locations", i, location)
+	}
+	checkDistinct(&p, "locations", in.Locations)
+	switch {
+	case len(in.Locations) > 0 && cfg.VerifyClient == VerifyClientRequire:
+		p.warn("locations", "Locations are redundant",
+			"verify_client is \"require\", so every request already needs a valid client certificate and the per-location checks never deny anything. Set verify_client = \"optional\" to let clients without a certificate reach other paths, or remove locations.")
+	case len(in.Locations) == 0 && cfg.VerifyClient == VerifyClientOptional && !in.ForwardClientIdentity:
+		p.warn("verify_client", "Nothing requires a client certificate",
+			"verify_client is \"optional\" but no locations are listed and the client identity is not forwarded, so requests without a certificate are served like any other. List the paths that need a certificate in locations, or use \"require\".")
+	}
+
+	if err := p.err(); err != nil {
+		return serverConfig{}, p.warnings, err
+	}
+	return cfg, p.warnings, nil
+}
+
+// resolveProtocols returns the protocols in ascending order.
+func resolveProtocols(p *problems, protocols []string) []string {
+	if len(protocols) == 0 {
+		return []string{TLSv12, TLSv13}
+	}
+	var want12, want13 bool
+	for i, protocol := range protocols {
+		switch protocol {
+		case TLSv12:
+			want12 = true
+		case TLSv13:
+			want13 = true
+		default:
+			p.failAt("protocols", i, "Unsupported protocol",
+				"%q is not supported; use \"TLSv1.2\" and/or \"TLSv1.3\". Older versions are insecure and not offered.", protocol)
+		}
+	}
+	var resolved []string
+	if want12 {
+		resolved = append(resolved, TLSv12)
+	}
+	if want13 {
+		resolved = append(resolved, TLSv13)
+	}
+	return resolved
+}
+
+// resolveProxyPass accepts http(s)://host[:port][/] and rebuilds the URL
+// from its parsed parts so nothing else can reach the configuration. A path
+// is refused because Apache and nginx map a backend path differently.
+func resolveProxyPass(p *problems, raw string) (backend string, tls bool) {
+	const field = "proxy_pass"
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
+		p.fail(field, "Invalid backend URL",
+			"%q is not an http:// or https:// URL with a host, e.g. \"http://127.0.0.1:8080\".", raw)
+		return "", false
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(raw, "?#") {
+		p.fail(field, "Backend URL has extra parts",
+			"%q has credentials, a query or a fragment; give only scheme, host and port, e.g. \"https://backend.internal:8443\".", raw)
+		return "", false
+	}
+	if u.Path != "" && u.Path != "/" {
+		p.fail(field, "Backend URL has a path",
+			"%q has the path %q; request paths are passed to the backend unchanged, so give only scheme, host and port.", raw, u.Path)
+		return "", false
+	}
+	host := u.Hostname()
+	if addr, err := netip.ParseAddr(host); err == nil && addr.Zone() == "" {
+		host = addr.String()
+	} else if !isHostname(host, false) {
+		p.fail(field, "Invalid backend host",
+			"%q in %q is neither a host name nor an IP address.", host, raw)
+		return "", false
+	}
+	hostPort := host
+	if port := u.Port(); port != "" {
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 1 || n > 65535 {
+			p.fail(field, "Invalid backend port", "%q in %q is not a TCP port (1 to 65535).", port, raw)
+			return "", false
+		}
+		hostPort = net.JoinHostPort(host, port)
+	} else if strings.Contains(host, ":") {
+		hostPort = "[" + host + "]"
+	}
+	return u.Scheme + "://" + hostPort, u.Scheme == "https"
+}
