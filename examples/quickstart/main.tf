@@ -1,5 +1,6 @@
-# A complete mutual-TLS PKI: root CA, intermediate CA, a server certificate
-# for localhost and a client certificate. `make demo` applies it, writes the
+# A complete mutual-TLS setup: root CA, intermediate CA, a server certificate
+# for localhost, a client certificate, and nginx and Apache configuration
+# that requires that client certificate. `make demo` applies it, writes the
 # files under .demo/ and proves a live mTLS handshake with them.
 
 terraform {
@@ -43,13 +44,58 @@ resource "mtls_client_cert" "client" {
   email_addresses    = ["client@example.internal"]
 }
 
+variable "pki_dir" {
+  description = "Absolute path where the certificate files will be written on the server host."
+  type        = string
+  default     = "/etc/mtls-quickstart"
+}
+
+variable "port" {
+  type    = number
+  default = 8443
+}
+
+locals {
+  # What servers verify clients against: the issuing CA, then the root.
+  ca_bundle = "${mtls_intermediate_ca.issuing.cert_pem}${mtls_root_ca.root.cert_pem}"
+}
+
+data "mtls_nginx_config" "demo" {
+  server_name             = "localhost"
+  listen_address          = "127.0.0.1"
+  listen                  = var.port
+  certificate_file        = "${var.pki_dir}/server-fullchain.pem"
+  certificate_key_file    = "${var.pki_dir}/server.key"
+  ca_certificate_file     = "${var.pki_dir}/ca-bundle.pem"
+  ca_chain_pem            = local.ca_bundle
+  document_root           = "${var.pki_dir}/www"
+  forward_client_identity = false
+}
+
+data "mtls_apache_config" "demo" {
+  server_name          = "localhost"
+  listen               = var.port
+  certificate_file     = "${var.pki_dir}/server-fullchain.pem"
+  certificate_key_file = "${var.pki_dir}/server.key"
+  ca_certificate_file  = "${var.pki_dir}/ca-bundle.pem"
+  ca_chain_pem         = local.ca_bundle
+  document_root        = "${var.pki_dir}/www"
+}
+
+output "nginx_server_block" {
+  value = data.mtls_nginx_config.demo.server_block
+}
+
+output "apache_virtual_host" {
+  value = data.mtls_apache_config.demo.virtual_host
+}
+
 output "root_cert_pem" {
   value = mtls_root_ca.root.cert_pem
 }
 
 output "ca_bundle_pem" {
-  description = "What servers verify clients against: the issuing CA and the root."
-  value       = "${mtls_intermediate_ca.issuing.cert_pem}${mtls_root_ca.root.cert_pem}"
+  value = local.ca_bundle
 }
 
 output "server_fullchain_pem" {

@@ -60,9 +60,15 @@ func (p *mtlsProvider) Resources(context.Context) []func() resource.Resource {
 		NewIntermediateCAResource,
 		NewServerCertResource,
 		NewClientCertResource,
+		NewPKCS12Resource,
+		NewTruststoreResource,
 	}
 }
 
 func (p *mtlsProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewApacheConfigDataSource,
+		NewNginxConfigDataSource,
+		NewIngressConfigDataSource,
+	}
 }

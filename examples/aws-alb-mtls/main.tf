@@ -1,0 +1,112 @@
+# Mutual TLS on an AWS Application Load Balancer in verify mode: the ALB
+# checks client certificates against a trust store made from a CA bundle in
+# S3, and passes the verified certificate to the targets in the
+# X-Amzn-Mtls-Clientcert-* headers.
+
+terraform {
+  required_providers {
+    mtls = {
+      source = "mtlsforge/mtls"
+    }
+    aws = {
+      source = "hashicorp/aws"
+    }
+  }
+}
+
+variable "load_balancer_arn" {
+  type = string
+}
+
+variable "target_group_arn" {
+  type = string
+}
+
+variable "trust_store_bucket" {
+  description = "An existing S3 bucket the load balancer service may read."
+  type        = string
+}
+
+variable "host_name" {
+  type    = string
+  default = "api.example.com"
+}
+
+resource "mtls_root_ca" "root" {
+  subject               = { common_name = "Example Client Root CA" }
+  validity_period_hours = 10 * 8760
+}
+
+resource "mtls_intermediate_ca" "clients" {
+  ca_cert_pem           = mtls_root_ca.root.cert_pem
+  ca_private_key_pem    = mtls_root_ca.root.private_key_pem
+  subject               = { common_name = "Example Client Issuing CA" }
+  max_path_length       = 0
+  validity_period_hours = 5 * 8760
+}
+
+resource "mtls_client_cert" "partner" {
+  ca_cert_pem        = mtls_intermediate_ca.clients.chain_pem
+  ca_private_key_pem = mtls_intermediate_ca.clients.private_key_pem
+  subject            = { common_name = "partner-a" }
+  uris               = ["spiffe://example.com/partner/a"]
+}
+
+# The listener's server certificate. A publicly trusted one from ACM works
+# as well; browsers and other clients must trust its issuer.
+resource "mtls_server_cert" "listener" {
+  ca_cert_pem        = mtls_intermediate_ca.clients.chain_pem
+  ca_private_key_pem = mtls_intermediate_ca.clients.private_key_pem
+  key_algorithm      = "RSA_2048"
+  dns_names          = [var.host_name]
+}
+
+resource "aws_acm_certificate" "listener" {
+  certificate_body  = mtls_server_cert.listener.cert_pem
+  private_key       = mtls_server_cert.listener.private_key_pem
+  certificate_chain = mtls_server_cert.listener.ca_chain_pem
+}
+
+# The trust store needs the whole chain: the issuing CA and the root.
+resource "aws_s3_object" "client_ca_bundle" {
+  bucket       = var.trust_store_bucket
+  key          = "mtls/client-ca-bundle.pem"
+  content      = "${mtls_intermediate_ca.clients.chain_pem}${mtls_root_ca.root.cert_pem}"
+  content_type = "application/x-pem-file"
+}
+
+resource "aws_lb_trust_store" "clients" {
+  name                             = "example-clients"
+  ca_certificates_bundle_s3_bucket = aws_s3_object.client_ca_bundle.bucket
+  ca_certificates_bundle_s3_key    = aws_s3_object.client_ca_bundle.key
+  # A new bundle object version makes the trust store pick it up.
+  ca_certificates_bundle_s3_object_version = aws_s3_object.client_ca_bundle.version_id
+}
+
+resource "aws_lb_listener" "https" {
+  load_balancer_arn = var.load_balancer_arn
+  port              = 443
+  protocol          = "HTTPS"
+  ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+  certificate_arn   = aws_acm_certificate.listener.arn
+
+  mutual_authentication {
+    mode            = "verify"
+    trust_store_arn = aws_lb_trust_store.clients.arn
+  }
+
+  default_action {
+    type             = "forward"
+    target_group_arn = var.target_group_arn
+  }
+}
+
+# Hand these to the partner.
+output "partner_cert_pem" {
+  value = mtls_client_cert.partner.fullchain_pem
+}
+
+output "partner_key_pem" {
+  value     = mtls_client_cert.partner.private_key_pem
+  sensitive = true
+}

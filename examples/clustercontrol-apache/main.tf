@@ -1,0 +1,134 @@
+# ClusterControl behind Apache with mutual TLS, as the Severalnines guide
+# "Configuring Mutual SSL Authentication in ClusterControl" sets it up by hand
+# with openssl: a root CA, a server certificate with SANs for Apache, a
+# client certificate with a password-protected key, a .pfx for the browser,
+# and SSLVerifyClient require in /etc/apache2/sites-available/s9s-ssl.conf.
+# Run it on the ClusterControl host, then: a2enmod ssl headers && systemctl
+# reload apache2.
+
+terraform {
+  required_providers {
+    mtls = {
+      source = "mtlsforge/mtls"
+    }
+    local = {
+      source = "hashicorp/local"
+    }
+  }
+}
+
+variable "tls_dir" {
+  description = "Where Apache reads the certificates and keys."
+  type        = string
+  default     = "/etc/ssl/clustercontrol"
+}
+
+variable "client_key_passphrase" {
+  description = "Protects the client key in the .pfx and the encrypted PEM."
+  type        = string
+  sensitive   = true
+}
+
+resource "mtls_root_ca" "root" {
+  key_algorithm = "RSA_4096"
+  subject = {
+    common_name  = "severalnines-internal-rootCA"
+    organization = "Severalnines AB"
+  }
+  validity_period_hours = 1024 * 24
+  # The root signs the server and client certificates itself.
+  max_path_length = 0
+}
+
+# The SANs of the guide's clustercontrol-ssl.conf; browsers match these,
+# not the common name.
+resource "mtls_server_cert" "clustercontrol" {
+  ca_cert_pem        = mtls_root_ca.root.cert_pem
+  ca_private_key_pem = mtls_root_ca.root.private_key_pem
+  key_algorithm      = "RSA_2048"
+  subject = {
+    common_name  = "clustercontrol.severalnines.internal"
+    organization = "Hallmarkdesign"
+    country      = "GB"
+    province     = "England"
+    locality     = "Brighton"
+  }
+  dns_names             = ["severalnines.internal", "clustercontrol.severalnines.internal"]
+  validity_period_hours = 500 * 24
+  early_renewal_hours   = 30 * 24
+}
+
+resource "mtls_client_cert" "myclient" {
+  ca_cert_pem        = mtls_root_ca.root.cert_pem
+  ca_private_key_pem = mtls_root_ca.root.private_key_pem
+  key_algorithm      = "RSA_4096"
+  subject = {
+    common_name         = "myclient.severalnines.internal"
+    organization        = "Severalnines AB"
+    organizational_unit = "Security"
+    country             = "SE"
+    province            = "Sweden"
+    locality            = "Stockholm"
+  }
+  email_addresses        = ["myclient@severalnines.internal"]
+  private_key_passphrase = var.client_key_passphrase
+}
+
+# The guide's SSLVerifyDepth 10 is replaced by the depth the chain needs.
+data "mtls_apache_config" "s9s_ssl" {
+  server_name          = "clustercontrol.severalnines.internal"
+  server_aliases       = ["severalnines.internal"]
+  certificate_file     = "${var.tls_dir}/clustercontrol.crt"
+  certificate_key_file = "${var.tls_dir}/clustercontrol.key"
+  ca_certificate_file  = "${var.tls_dir}/severalnines-internal-rootCA.crt"
+  ca_chain_pem         = mtls_root_ca.root.cert_pem
+  verify_client        = "require"
+  document_root        = "/var/www/html"
+}
+
+resource "local_file" "root_ca" {
+  filename = "${var.tls_dir}/severalnines-internal-rootCA.crt"
+  content  = mtls_root_ca.root.cert_pem
+}
+
+resource "local_file" "server_cert" {
+  filename = "${var.tls_dir}/clustercontrol.crt"
+  content  = mtls_server_cert.clustercontrol.fullchain_pem
+}
+
+resource "local_sensitive_file" "server_key" {
+  filename        = "${var.tls_dir}/clustercontrol.key"
+  content         = mtls_server_cert.clustercontrol.private_key_pem
+  file_permission = "0600"
+}
+
+resource "local_file" "s9s_ssl_conf" {
+  filename = "/etc/apache2/sites-available/s9s-ssl.conf"
+  content  = data.mtls_apache_config.s9s_ssl.virtual_host
+}
+
+# myclient.pfx for Chrome: Settings > Privacy and security > Security >
+# Manage certificates > Import, with the passphrase above.
+resource "mtls_pkcs12" "myclient" {
+  cert_pem        = mtls_client_cert.myclient.cert_pem
+  ca_certs_pem    = mtls_root_ca.root.cert_pem
+  private_key_pem = mtls_client_cert.myclient.private_key_pem
+  friendly_name   = "myclient (ClusterControl)"
+  password        = var.client_key_passphrase
+}
+
+resource "local_sensitive_file" "myclient_pfx" {
+  filename       = "${path.module}/myclient.pfx"
+  content_base64 = mtls_pkcs12.myclient.pkcs12_base64
+}
+
+# For curl: curl --cert myclient.crt --key myclient-pass.key --pass ...
+resource "local_file" "myclient_cert" {
+  filename = "${path.module}/myclient.crt"
+  content  = mtls_client_cert.myclient.cert_pem
+}
+
+resource "local_sensitive_file" "myclient_encrypted_key" {
+  filename = "${path.module}/myclient-pass.key"
+  content  = mtls_client_cert.myclient.private_key_pem_encrypted
+}

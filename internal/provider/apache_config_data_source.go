@@ -1,0 +1,39 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/render"
+)
+
+type apacheConfigModel struct {
+	serverInputsModel
+	VirtualHost types.String `tfsdk:"virtual_host"`
+	Directives  types.String `tfsdk:"directives"`
+}
+
+func (m *apacheConfigModel) inputs() *serverInputsModel { return &m.serverInputsModel }
+
+func (m *apacheConfigModel) setRendered(block, directives string) {
+	m.VirtualHost, m.Directives = types.StringValue(block), types.StringValue(directives)
+}
+
+var apacheFlavor = serverFlavor{
+	typeName:   "apache_config",
+	serverKind: "Apache",
+	summary: "Renders an Apache httpd 2.4 mod_ssl virtual host that requires client certificates. " +
+		"Nothing is written to disk: put `virtual_host` into a file under the Apache configuration directory, next to the certificate files it names.",
+	blockAttribute: "virtual_host",
+	blockDescription: "A complete `<VirtualHost>` block. It needs mod_ssl, plus mod_headers when `forward_client_identity` is set " +
+		"and mod_proxy with mod_proxy_http when `proxy_pass` is set.",
+	directivesDescription: "The TLS and client-certificate directives alone, including identity headers and location checks, to paste into an existing virtual host.",
+	render: func(in render.ServerInput) (string, string, []render.Warning, error) {
+		out, warnings, err := render.RenderApache(render.ApacheInput{ServerInput: in})
+		return out.VirtualHost, out.Directives, warnings, err
+	},
+}
+
+func NewApacheConfigDataSource() datasource.DataSource {
+	return &serverConfigDataSource[apacheConfigModel, *apacheConfigModel]{flavor: apacheFlavor}
+}

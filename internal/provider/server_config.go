@@ -1,0 +1,180 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/render"
+)
+
+// serverInputsModel holds the inputs that mtls_apache_config and
+// mtls_nginx_config share; each data source embeds it next to its outputs.
+type serverInputsModel struct {
+	ServerName            types.String `tfsdk:"server_name"`
+	ServerAliases         []string     `tfsdk:"server_aliases"`
+	ListenAddress         types.String `tfsdk:"listen_address"`
+	Listen                types.Int64  `tfsdk:"listen"`
+	CertificateFile       types.String `tfsdk:"certificate_file"`
+	CertificateKeyFile    types.String `tfsdk:"certificate_key_file"`
+	CACertificateFile     types.String `tfsdk:"ca_certificate_file"`
+	CRLFile               types.String `tfsdk:"crl_file"`
+	VerifyClient          types.String `tfsdk:"verify_client"`
+	VerifyDepth           types.Int64  `tfsdk:"verify_depth"`
+	CAChainPEM            types.String `tfsdk:"ca_chain_pem"`
+	Protocols             []string     `tfsdk:"protocols"`
+	ForwardClientIdentity types.Bool   `tfsdk:"forward_client_identity"`
+	ProxyPass             types.String `tfsdk:"proxy_pass"`
+	DocumentRoot          types.String `tfsdk:"document_root"`
+	Locations             []string     `tfsdk:"locations"`
+}
+
+// serverInput converts the model; ca_chain_pem, when given, is checked and
+// counted so that the verification depth fits the chain.
+func (m *serverInputsModel) serverInput(diags *diag.Diagnostics) render.ServerInput {
+	in := render.ServerInput{
+		ServerName:            m.ServerName.ValueString(),
+		ServerAliases:         m.ServerAliases,
+		ListenAddress:         m.ListenAddress.ValueString(),
+		Listen:                int(m.Listen.ValueInt64()),
+		CertificateFile:       m.CertificateFile.ValueString(),
+		CertificateKeyFile:    m.CertificateKeyFile.ValueString(),
+		CACertificateFile:     m.CACertificateFile.ValueString(),
+		CRLFile:               m.CRLFile.ValueString(),
+		VerifyClient:          m.VerifyClient.ValueString(),
+		VerifyDepth:           int(m.VerifyDepth.ValueInt64()),
+		Protocols:             m.Protocols,
+		ForwardClientIdentity: m.ForwardClientIdentity.ValueBool(),
+		ProxyPass:             m.ProxyPass.ValueString(),
+		DocumentRoot:          m.DocumentRoot.ValueString(),
+		Locations:             m.Locations,
+	}
+	if !m.CAChainPEM.IsNull() {
+		_, in.CAChainDepth = inspectClientCAChain(path.Root("ca_chain_pem"), m.CAChainPEM.ValueString(), diags)
+	}
+	return in
+}
+
+// serverInputAliases names the attribute behind render fields that are not
+// attributes here.
+var serverInputAliases = map[string]string{"ca_chain_depth": "ca_chain_pem"}
+
+// serverInputAttributes is the input half of the Apache and nginx schemas.
+func serverInputAttributes(serverKind string) map[string]schema.Attribute {
+	optionalString := func(desc string, v ...validator.String) schema.StringAttribute {
+		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: append([]validator.String{stringvalidator.LengthAtLeast(1)}, v...)}
+	}
+	requiredPath := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Required: true, MarkdownDescription: desc + " An absolute path on the " + serverKind + " host."}
+	}
+	optionalList := func(desc string, v ...validator.String) schema.ListAttribute {
+		return schema.ListAttribute{
+			ElementType: types.StringType, Optional: true, MarkdownDescription: desc,
+			Validators: []validator.List{listvalidator.ValueStringsAre(v...)},
+		}
+	}
+	verifyModes := []string{render.VerifyClientRequire, render.VerifyClientOptional, render.VerifyClientOptionalNoCA}
+	protocols := []string{render.TLSv12, render.TLSv13}
+	return map[string]schema.Attribute{
+		"server_name": schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: "The host name clients connect to, e.g. `api.example.com`.",
+		},
+		"server_aliases": optionalList("Further host names of the server; `*.example.com` wildcards are allowed."),
+		"listen_address": optionalString("Local IPv4 or IPv6 address to listen on, e.g. `127.0.0.1`. Unset listens on all addresses."),
+		"listen": schema.Int64Attribute{
+			Optional:            true,
+			MarkdownDescription: "TCP port to listen on. Defaults to 443.",
+			Validators:          []validator.Int64{int64validator.Between(1, 65535)},
+		},
+		"certificate_file":     requiredPath("The server certificate followed by its intermediate CAs (a server certificate's `fullchain_pem`)."),
+		"certificate_key_file": requiredPath("The server certificate's private key."),
+		"ca_certificate_file":  requiredPath("The CA certificates that client certificates must chain to, up to the root (the content of `ca_chain_pem`)."),
+		"crl_file":             optionalString("An absolute path to a PEM file with a CRL from every CA in the client CA chain. Unset disables revocation checking."),
+		"verify_client": optionalString("How client certificates are checked: "+mdList(verifyModes)+". "+
+			"`require` (the default) refuses clients without a valid certificate; `optional` lets them in and protects only `locations`; "+
+			"`optional_no_ca` accepts certificates from any issuer without verifying them.", stringvalidator.OneOf(verifyModes...)),
+		"verify_depth": schema.Int64Attribute{
+			Optional: true,
+			MarkdownDescription: "How many CA certificates may sit above a client certificate. Unset derives it from `ca_chain_pem` (the number of CA certificates in it), " +
+				"or 1 without it. When both are set it must be at least that number, or clients issued by an intermediate CA are refused.",
+			Validators: []validator.Int64{int64validator.AtLeast(1)},
+		},
+		"ca_chain_pem": optionalString("The client CA chain in PEM, as written to `ca_certificate_file`: the CA that issues client certificates and the CAs above it, " +
+			"e.g. a client certificate's `ca_chain_pem`. Only read to count the CAs for the verification depth and to check it is one chain of CA certificates."),
+		"protocols": optionalList("TLS versions to offer: "+mdList(protocols)+". Defaults to both.", stringvalidator.OneOf(protocols...)),
+		"forward_client_identity": schema.BoolAttribute{
+			Optional: true,
+			MarkdownDescription: "Pass the verified client identity to the backend in `X-SSL-Client-Verify`, `X-SSL-Client-S-DN`, `X-SSL-Client-I-DN`, " +
+				"`X-SSL-Client-Serial` and `X-SSL-Client-Cert` (URL-escaped PEM) request headers. Headers of the same name sent by clients are dropped.",
+		},
+		"proxy_pass": optionalString("Backend to forward requests to: `http://` or `https://` host and optional port, no path. Excludes `document_root`.",
+			stringvalidator.ConflictsWith(path.MatchRoot("document_root"))),
+		"document_root": optionalString("Absolute path of a directory to serve files from. Excludes `proxy_pass`."),
+		"locations":     optionalList("URL path prefixes, e.g. `/admin`, that need a verified client certificate when `verify_client` is `optional`."),
+	}
+}
+
+// serverFlavor is what differs between mtls_apache_config and
+// mtls_nginx_config: the name, the block attribute and the renderer.
+type serverFlavor struct {
+	typeName   string
+	serverKind string // names the server in descriptions
+	summary    string
+	// blockAttribute holds the complete configuration block; "directives"
+	// holds the lines to paste into an existing one.
+	blockAttribute        string
+	blockDescription      string
+	directivesDescription string
+	render                func(render.ServerInput) (block, directives string, warnings []render.Warning, err error)
+}
+
+// serverConfigModel is implemented by the pointer to each flavor's model.
+type serverConfigModel[M any] interface {
+	*M
+	inputs() *serverInputsModel
+	setRendered(block, directives string)
+}
+
+// serverConfigDataSource renders a server configuration; its flavor decides
+// which server.
+type serverConfigDataSource[M any, P serverConfigModel[M]] struct {
+	flavor serverFlavor
+}
+
+func (d *serverConfigDataSource[M, P]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + d.flavor.typeName
+}
+
+func (d *serverConfigDataSource[M, P]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := serverInputAttributes(d.flavor.serverKind)
+	attrs[d.flavor.blockAttribute] = schema.StringAttribute{Computed: true, MarkdownDescription: d.flavor.blockDescription}
+	attrs["directives"] = schema.StringAttribute{Computed: true, MarkdownDescription: d.flavor.directivesDescription}
+	resp.Schema = schema.Schema{MarkdownDescription: d.flavor.summary, Attributes: attrs}
+}
+
+func (d *serverConfigDataSource[M, P]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m M
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	in := P(&m).inputs().serverInput(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	block, directives, warnings, err := d.flavor.render(in)
+	if addRenderDiagnostics(&resp.Diagnostics, warnings, err, serverInputAliases); resp.Diagnostics.HasError() {
+		return
+	}
+	P(&m).setRendered(block, directives)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

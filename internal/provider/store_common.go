@@ -1,0 +1,144 @@
+package provider
+
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/keystore"
+	"github.com/mtlsforge/terraform-provider-mtls/internal/pki"
+)
+
+// What mtls_pkcs12 and mtls_truststore share: the container format, its
+// protection (encoding and password), certificate parsing and the
+// base64/SHA-256 outputs of the stored file.
+
+// Store formats; the strings are the public interface of the format attribute.
+const (
+	formatPKCS12 = "pkcs12"
+	formatJKS    = "jks"
+)
+
+func storeFormats() []string { return []string{formatPKCS12, formatJKS} }
+
+// storeSettings are the attributes that decide how a store is protected.
+type storeSettings struct {
+	Format   types.String `tfsdk:"format"`
+	Password types.String `tfsdk:"password"`
+	Encoding types.String `tfsdk:"encoding"`
+}
+
+func (s storeSettings) jks() bool { return s.Format.ValueString() == formatJKS }
+
+// storeAttributes are format, password and encoding; what describes the
+// container, "archive" or "truststore", words the descriptions.
+func storeAttributes(what string) map[string]schema.Attribute {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	return map[string]schema.Attribute{
+		"format": schema.StringAttribute{
+			Optional: true, Computed: true,
+			MarkdownDescription: "Container format: `" + formatPKCS12 + "` (PKCS#12, read by nearly everything) or `" + formatJKS + "` (Java's legacy JKS, for old Java stacks and tools that insist on it). " +
+				"Defaults to `" + formatPKCS12 + "`. Changing it replaces the " + what + ".",
+			Default:       stringdefault.StaticString(formatPKCS12),
+			Validators:    []validator.String{stringvalidator.OneOf(storeFormats()...)},
+			PlanModifiers: replace,
+		},
+		"password": schema.StringAttribute{
+			Optional: true, Sensitive: true,
+			MarkdownDescription: "Password protecting the " + what + ". Required, and not empty, except with `encoding = \"" + string(keystore.EncodingPasswordless) + "\"`, where it must be unset or empty. " +
+				"PKCS#12 accepts any Unicode character of the Basic Multilingual Plane; JKS only Latin-1. Changing it replaces the " + what + ".",
+			PlanModifiers: replace,
+		},
+		"encoding": schema.StringAttribute{
+			Optional: true, Computed: true,
+			MarkdownDescription: "Algorithms protecting a PKCS#12 " + what + ": " + mdList(keystore.EncodingStrings()) + ". Defaults to `" + string(keystore.DefaultEncoding) + "`. " +
+				"JKS has one fixed protection, so with `format = \"" + formatJKS + "\"` leave it unset. See the table above for which consumer reads which encoding. Changing it replaces the " + what + ".",
+			Default:       stringdefault.StaticString(string(keystore.DefaultEncoding)),
+			Validators:    []validator.String{stringvalidator.OneOf(keystore.EncodingStrings()...)},
+			PlanModifiers: replace,
+		},
+	}
+}
+
+// storeOutputs are the stored file as base64, its SHA-256 and the id.
+func storeOutputs(prefix, desc string, sensitive bool) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id": computedString("Equal to `"+prefix+"_sha256`.", false),
+		prefix + "_base64": computedString(desc+" Built once at create: the file holds random salts, so it is stored in state and never rebuilt on refresh. "+
+			"Write it to a file with the `content_base64` argument of the `local` provider's file resources, or pass it as is to APIs that take base64.", sensitive),
+		prefix + "_sha256": computedString("SHA-256 of the file's bytes (not of the base64), lowercase hex.", false),
+	}
+}
+
+// validateStoreSettings reports, at validate and plan time, combinations of
+// format, encoding and password that cannot produce a usable store. Unknown
+// values are left to later checks; invalid enum values to the validators.
+func validateStoreSettings(s storeSettings, diags *diag.Diagnostics) {
+	if s.Format.IsUnknown() || s.Encoding.IsUnknown() {
+		return
+	}
+	encoding := keystore.DefaultEncoding
+	if !s.Encoding.IsNull() {
+		encoding = keystore.Encoding(s.Encoding.ValueString())
+	}
+	if s.jks() && encoding != keystore.DefaultEncoding {
+		diags.AddAttributeError(path.Root("encoding"), "Encoding does not apply to JKS",
+			fmt.Sprintf("encoding = %q selects PKCS#12 algorithms, but format = %q writes a Java JKS store, whose protection is fixed. "+
+				"Remove encoding, or set format = %q.", encoding, formatJKS, formatPKCS12))
+	}
+	if s.Password.IsUnknown() {
+		return
+	}
+	password := s.Password.ValueString()
+	switch {
+	case s.jks() && password == "":
+		diags.AddAttributeError(path.Root("password"), "Missing password",
+			fmt.Sprintf("format = %q needs a non-empty password: JKS has no unprotected form. Set password, or use format = %q with encoding = %q.",
+				formatJKS, formatPKCS12, keystore.EncodingPasswordless))
+	case s.jks():
+	case encoding == keystore.EncodingPasswordless && password != "":
+		diags.AddAttributeError(path.Root("password"), "Password given with a passwordless encoding",
+			fmt.Sprintf("encoding = %q writes no encryption and no MAC, so a password would protect nothing and consumers asking for one would fail. "+
+				"Remove password, or choose an encoding such as %q that uses it.", keystore.EncodingPasswordless, keystore.DefaultEncoding))
+	case encoding != keystore.EncodingPasswordless && password == "":
+		diags.AddAttributeError(path.Root("password"), "Missing password",
+			fmt.Sprintf("encoding = %q encrypts and authenticates the file with the password, so it must not be empty. "+
+				"Set password, or set encoding = %q for a file without any protection.", encoding, keystore.EncodingPasswordless))
+	}
+}
+
+// parseCertificatesAttr parses the PEM certificates of one attribute,
+// reporting a failure on that attribute.
+func parseCertificatesAttr(p path.Path, text string, diags *diag.Diagnostics) []*x509.Certificate {
+	certs, err := pki.ParseCertificatesPEM(text)
+	if err != nil {
+		diags.AddAttributeError(p, "Invalid certificate PEM", err.Error()+".")
+		return nil
+	}
+	return certs
+}
+
+// storedFile is a built store in the forms kept in state.
+type storedFile struct {
+	base64, sha256 types.String
+}
+
+func newStoredFile(der []byte) storedFile {
+	sum := sha256.Sum256(der)
+	return storedFile{
+		base64: types.StringValue(base64.StdEncoding.EncodeToString(der)),
+		sha256: types.StringValue(hex.EncodeToString(sum[:])),
+	}
+}

@@ -1,0 +1,206 @@
+package provider
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/keystore"
+)
+
+type truststoreModel struct {
+	storeSettings
+	ID               types.String `tfsdk:"id"`
+	CertsPEM         types.List   `tfsdk:"certs_pem"`
+	Aliases          types.List   `tfsdk:"aliases"`
+	EntryAliases     types.List   `tfsdk:"entry_aliases"`
+	TruststoreBase64 types.String `tfsdk:"truststore_base64"`
+	TruststoreSHA256 types.String `tfsdk:"truststore_sha256"`
+}
+
+type truststoreResource struct{}
+
+var (
+	_ resource.ResourceWithModifyPlan     = &truststoreResource{}
+	_ resource.ResourceWithValidateConfig = &truststoreResource{}
+)
+
+func NewTruststoreResource() resource.Resource { return &truststoreResource{} }
+
+func (r *truststoreResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_truststore"
+}
+
+func (r *truststoreResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.List{listplanmodifier.RequiresReplace()}
+	attrs := map[string]schema.Attribute{
+		"certs_pem": schema.ListAttribute{
+			ElementType: types.StringType, Required: true,
+			MarkdownDescription: "The trusted certificates in PEM. Each element may hold several certificates (a CA bundle, a `chain_pem`); " +
+				"every certificate becomes one entry, in order. Usually the roots peers chain to, e.g. `[mtls_root_ca.root.cert_pem]`.",
+			Validators:    []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+			PlanModifiers: replace,
+		},
+		"aliases": schema.ListAttribute{
+			ElementType: types.StringType, Optional: true,
+			MarkdownDescription: "Alias of each certificate, one per certificate of `certs_pem` in order; `\"\"` derives that one. " +
+				"Aliases must differ ignoring case, since Java compares them that way. Unset, every alias is derived: the subject common name in lower case " +
+				"(else the first DNS name), with `-2`, `-3`, ... on repeats.",
+			PlanModifiers: replace,
+		},
+		"entry_aliases": schema.ListAttribute{
+			ElementType: types.StringType, Computed: true,
+			MarkdownDescription: "The alias each certificate was stored under, in order: from `aliases`, else derived. With `format = \"" + formatJKS + "\"` they are in lower case, as JKS stores them; " +
+				"Java lists PKCS#12 aliases in lower case too.",
+			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+		},
+	}
+	addAll(attrs, storeAttributes("truststore"))
+	addAll(attrs, storeOutputs("truststore", "The truststore, base64-encoded: PKCS#12 or JKS as `format` says. "+
+		"Not marked sensitive: it holds only public certificates, and the password guards their integrity rather than a secret.", false))
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A truststore: trusted CA certificates in PKCS#12 or Java JKS, with no private key. " +
+			"Certificates are marked trusted the way `keytool` marks them, so Java (`javax.net.ssl.trustStore`, Kafka, Elasticsearch, Tomcat) loads each as a `trustedCertEntry`. " +
+			"Every input change replaces the truststore.\n\n" + keystore.ConsumerMatrixMarkdown,
+		Attributes: attrs,
+	}
+}
+
+func (r *truststoreResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m truststoreModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	validateStoreSettings(m.storeSettings, &resp.Diagnostics)
+}
+
+// ModifyPlan resolves entry_aliases and checks the inputs when a new
+// truststore is planned (a replacement is planned as a create too).
+func (r *truststoreResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+		return
+	}
+	var plan truststoreModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !listKnown(plan.CertsPEM) || !listKnown(plan.Aliases) || plan.Format.IsUnknown() {
+		return
+	}
+	entries := plan.entries(ctx, &resp.Diagnostics)
+	if entries == nil {
+		return
+	}
+	aliases := plan.resolveAliases(entries, &resp.Diagnostics)
+	if aliases == nil {
+		return
+	}
+	plan.EntryAliases = stringListValue(aliases)
+	if known(plan.Password, plan.Encoding) {
+		// A trial build runs every check of the encoder at plan.
+		if _, err := plan.build(entries); err != nil {
+			resp.Diagnostics.AddError("Cannot build the truststore", err.Error()+".")
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func (r *truststoreResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m truststoreModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	entries := m.entries(ctx, &resp.Diagnostics)
+	if entries == nil {
+		return
+	}
+	aliases := m.resolveAliases(entries, &resp.Diagnostics)
+	if aliases == nil {
+		return
+	}
+	der, err := m.build(entries)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot build the truststore", err.Error()+".")
+		return
+	}
+	file := newStoredFile(der)
+	m.EntryAliases = stringListValue(aliases)
+	m.TruststoreBase64, m.TruststoreSHA256, m.ID = file.base64, file.sha256, file.sha256
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// Read keeps the stored truststore: rebuilding it would draw new salts.
+func (r *truststoreResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+// Update is never reached with a change, since every input replaces.
+func (r *truststoreResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m truststoreModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *truststoreResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+	// Nothing exists outside Terraform state.
+}
+
+// entries parses every certificate of certs_pem and pairs it with its
+// configured alias, if any.
+func (m *truststoreModel) entries(ctx context.Context, diags *diag.Diagnostics) []keystore.TrustedEntry {
+	var certs []*x509.Certificate
+	for i, text := range listStrings(ctx, m.CertsPEM, diags) {
+		parsed := parseCertificatesAttr(path.Root("certs_pem").AtListIndex(i), text, diags)
+		certs = append(certs, parsed...)
+	}
+	aliases := listStrings(ctx, m.Aliases, diags)
+	if diags.HasError() {
+		return nil
+	}
+	if !m.Aliases.IsNull() && len(aliases) != len(certs) {
+		diags.AddAttributeError(path.Root("aliases"), "Wrong number of aliases",
+			fmt.Sprintf("aliases has %d element(s) but certs_pem holds %d certificate(s). Give one alias per certificate, in order (\"\" derives one), or remove aliases to derive them all.",
+				len(aliases), len(certs)))
+		return nil
+	}
+	entries := make([]keystore.TrustedEntry, len(certs))
+	for i, c := range certs {
+		entries[i].Cert = c
+		if aliases != nil {
+			entries[i].Alias = aliases[i]
+		}
+	}
+	return entries
+}
+
+// resolveAliases is the alias each entry gets, as Java will list it.
+func (m *truststoreModel) resolveAliases(entries []keystore.TrustedEntry, diags *diag.Diagnostics) []string {
+	aliases, err := keystore.ResolveAliases(entries)
+	if err != nil {
+		diags.AddAttributeError(path.Root("aliases"), "Invalid aliases", err.Error()+".")
+		return nil
+	}
+	if m.jks() {
+		for i, a := range aliases {
+			aliases[i] = strings.ToLower(a)
+		}
+	}
+	return aliases
+}
+
+func (m *truststoreModel) build(entries []keystore.TrustedEntry) ([]byte, error) {
+	if m.jks() {
+		return keystore.EncodeJKSTrustStore(entries, m.Password.ValueString())
+	}
+	return keystore.EncodeTrustStorePKCS12(entries, m.Password.ValueString(), keystore.Encoding(m.Encoding.ValueString()))
+}

@@ -1,0 +1,324 @@
+// Package testservers runs the real Apache httpd and nginx on loopback ports
+// around a rendered configuration, and drives them with curl, for live
+// tests only. It knows nothing of how the configuration was made, so the
+// render tests and the Terraform end-to-end tests share it.
+package testservers
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// RequireTool returns the path of the first installed candidate program. A
+// missing program fails the test in CI (CI=true), where it must be
+// installed, and skips it elsewhere.
+func RequireTool(t testing.TB, candidates ...string) string {
+	t.Helper()
+	for _, candidate := range candidates {
+		if path, err := exec.LookPath(candidate); err == nil {
+			return path
+		}
+	}
+	reason := fmt.Sprintf("none of %v is installed", candidates)
+	if os.Getenv("CI") == "true" {
+		t.Fatal(reason)
+	}
+	t.Skip("skipping: " + reason)
+	return ""
+}
+
+// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer listener.Close()
+	return listener.Addr().(*net.TCPAddr).Port
+}
+
+// RunCommand runs a short command with a deadline and returns its output.
+func RunCommand(t testing.TB, timeout time.Duration, name string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err = cmd.Run()
+	return out.String(), errOut.String(), err
+}
+
+// Server is one kind of web server.
+type Server struct {
+	Name string
+	// Start runs the server on 127.0.0.1:port with config (Apache's
+	// <VirtualHost> or nginx's server block) and stops it at cleanup.
+	Start func(t testing.TB, config string, port int)
+	// DeniedStatus is the HTTP status of a refused client when the server
+	// completes the handshake (nginx); Apache aborts the handshake instead.
+	DeniedStatus int
+}
+
+var (
+	Apache = Server{Name: "apache", Start: StartApache}
+	Nginx  = Server{Name: "nginx", Start: StartNginx, DeniedStatus: 403}
+)
+
+// CheckRefused fails the test unless the server refused the client: with
+// DeniedStatus, or by aborting the TLS handshake with an alert.
+func (s Server) CheckRefused(t testing.TB, result CurlResult) {
+	t.Helper()
+	switch {
+	case s.DeniedStatus != 0 && result.ExitCode == 0 && result.Status == s.DeniedStatus:
+		t.Logf("refused with HTTP %d: %q", result.Status, result.Body)
+	// 35 and 56 are curl's TLS failures; a timeout (28) would not count.
+	case s.DeniedStatus == 0 && (result.ExitCode == 35 || result.ExitCode == 56) && strings.Contains(result.Stderr, "alert"):
+		t.Logf("refused during the handshake: %s", result.Stderr)
+	default:
+		t.Fatalf("not refused as expected: %v", result)
+	}
+}
+
+// startProcess starts a foreground server process, stops it at cleanup and
+// waits until it accepts connections on port.
+func startProcess(t testing.TB, port int, logFile string, name string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
+	// Its own process group, so its workers can be stopped with it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-exited
+		}
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		conn, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), time.Second)
+		if err == nil {
+			conn.Close()
+			return
+		}
+		select {
+		case err := <-exited:
+			log, _ := os.ReadFile(logFile)
+			t.Fatalf("%s exited before serving: %v\n%s\n%s", name, err, output.String(), log)
+		default:
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(logFile)
+			t.Fatalf("%s did not listen on port %d within 10s\n%s\n%s", name, port, output.String(), log)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func writeConfig(t testing.TB, dir, name, content string) string {
+	t.Helper()
+	file := filepath.Join(dir, name)
+	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// StartApache runs Apache with a minimal top-level configuration around a
+// virtual host.
+func StartApache(t testing.TB, vhost string, port int) {
+	t.Helper()
+	apache := RequireTool(t, "/usr/sbin/apache2", "apache2", "httpd")
+	modules := "/usr/lib/apache2/modules"
+	dir := t.TempDir()
+	var conf strings.Builder
+	fmt.Fprintf(&conf, "ServerRoot %q\nDefaultRuntimeDir %q\nPidFile %q\nErrorLog %q\nLogLevel warn ssl:info\n",
+		dir, dir, filepath.Join(dir, "apache.pid"), filepath.Join(dir, "error.log"))
+	for _, module := range []string{"mpm_event", "authz_core", "headers", "proxy", "proxy_http", "ssl"} {
+		fmt.Fprintf(&conf, "LoadModule %s_module %s/mod_%s.so\n", module, modules, module)
+	}
+	fmt.Fprintf(&conf, "Listen 127.0.0.1:%d\nServerName localhost\nStartServers 1\nServerLimit 1\nThreadsPerChild 16\nMaxRequestWorkers 16\n", port)
+	if os.Geteuid() == 0 {
+		// Apache refuses to serve as root; its workers drop to this user.
+		conf.WriteString("User www-data\nGroup www-data\n")
+	}
+	conf.WriteString(vhost)
+	confFile := writeConfig(t, dir, "httpd.conf", conf.String())
+
+	if out, errOut, err := RunCommand(t, 30*time.Second, apache, "-t", "-f", confFile); err != nil {
+		t.Fatalf("apache2 -t rejected the configuration: %v\n%s%s\n%s", err, out, errOut, conf.String())
+	}
+	startProcess(t, port, filepath.Join(dir, "error.log"), apache, "-DFOREGROUND", "-f", confFile)
+}
+
+// StartNginx runs nginx with a minimal top-level configuration around a
+// server block.
+func StartNginx(t testing.TB, serverBlock string, port int) {
+	t.Helper()
+	nginx := RequireTool(t, "/usr/sbin/nginx", "nginx")
+	dir := t.TempDir()
+	var conf strings.Builder
+	fmt.Fprintf(&conf, "pid %q;\nerror_log %q info;\nworker_processes 1;\nevents { worker_connections 64; }\nhttp {\n    access_log off;\n",
+		filepath.Join(dir, "nginx.pid"), filepath.Join(dir, "error.log"))
+	for _, temp := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
+		fmt.Fprintf(&conf, "    %s_temp_path %q;\n", temp, filepath.Join(dir, temp))
+	}
+	for _, line := range strings.Split(strings.TrimRight(serverBlock, "\n"), "\n") {
+		if line != "" {
+			conf.WriteString("    " + line)
+		}
+		conf.WriteString("\n")
+	}
+	conf.WriteString("}\n")
+	confFile := writeConfig(t, dir, "nginx.conf", conf.String())
+
+	args := []string{"-p", dir, "-c", confFile, "-g", "daemon off;"}
+	if out, errOut, err := RunCommand(t, 30*time.Second, nginx, append([]string{"-t"}, args...)...); err != nil {
+		t.Fatalf("nginx -t rejected the configuration: %v\n%s%s\n%s", err, out, errOut, conf.String())
+	}
+	startProcess(t, port, filepath.Join(dir, "error.log"), nginx, args...)
+}
+
+// IdentityBackend records the headers of the requests a proxy forwards.
+type IdentityBackend struct {
+	URL      string
+	mu       sync.Mutex
+	requests []*http.Request
+}
+
+// BackendBody is what the backend answers every request with.
+const BackendBody = "backend reached\n"
+
+func NewIdentityBackend(t testing.TB) *IdentityBackend {
+	backend := &IdentityBackend{}
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		backend.mu.Lock()
+		backend.requests = append(backend.requests, r)
+		backend.mu.Unlock()
+		fmt.Fprint(w, BackendBody)
+	}))
+	t.Cleanup(server.Close)
+	backend.URL = server.URL
+	return backend
+}
+
+// Last returns the most recent request and how many arrived in all.
+func (b *IdentityBackend) Last() (*http.Request, int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.requests) == 0 {
+		return nil, 0
+	}
+	return b.requests[len(b.requests)-1], len(b.requests)
+}
+
+func (b *IdentityBackend) Count() int {
+	_, n := b.Last()
+	return n
+}
+
+// ClientFiles is a client certificate and its key on disk.
+type ClientFiles struct{ Cert, Key string }
+
+// CurlResult is what a request with curl produced. ExitCode is non-zero
+// when TLS or the connection failed.
+type CurlResult struct {
+	ExitCode int
+	Status   int
+	Body     string
+	Stderr   string
+}
+
+func (r CurlResult) String() string {
+	return fmt.Sprintf("curl exit %d, HTTP %d, body %q, stderr %q", r.ExitCode, r.Status, r.Body, r.Stderr)
+}
+
+// Fetch requests https://localhost:port/path trusting only rootFile, with an
+// optional client certificate; localhost is pinned to 127.0.0.1 and proxies
+// are bypassed.
+func Fetch(t testing.TB, rootFile string, port int, path string, client *ClientFiles, headers ...string) CurlResult {
+	t.Helper()
+	curl := RequireTool(t, "curl")
+	bodyFile := filepath.Join(t.TempDir(), "body")
+	args := []string{"-sS", "--noproxy", "*", "--max-time", "10",
+		"--resolve", fmt.Sprintf("localhost:%d:127.0.0.1", port),
+		"--cacert", rootFile, "-o", bodyFile, "-w", "%{http_code}"}
+	if client != nil {
+		args = append(args, "--cert", client.Cert, "--key", client.Key)
+	}
+	for _, header := range headers {
+		args = append(args, "-H", header)
+	}
+	args = append(args, fmt.Sprintf("https://localhost:%d%s", port, path))
+	stdout, stderr, err := RunCommand(t, 20*time.Second, curl, args...)
+	result := CurlResult{Stderr: strings.TrimSpace(stderr)}
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		result.ExitCode = exitErr.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running curl: %v", err)
+	}
+	result.Status, _ = strconv.Atoi(strings.TrimSpace(stdout))
+	body, _ := os.ReadFile(bodyFile)
+	result.Body = string(body)
+	return result
+}
+
+// CheckForwardedIdentity checks the headers the backend received for a
+// verified client: exactly one of each, describing client.
+func CheckForwardedIdentity(t testing.TB, request *http.Request, client *x509.Certificate) {
+	t.Helper()
+	if request == nil {
+		t.Fatal("the backend saw no request")
+	}
+	if got := request.Header.Values("X-SSL-Client-Verify"); len(got) != 1 || got[0] != "SUCCESS" {
+		t.Errorf("X-SSL-Client-Verify = %q, want exactly [SUCCESS]", got)
+	}
+	subject := request.Header.Values("X-SSL-Client-S-DN")
+	if len(subject) != 1 || !strings.Contains(subject[0], "CN="+client.Subject.CommonName) {
+		t.Errorf("X-SSL-Client-S-DN = %q, want the client's subject only", subject)
+	}
+	if issuer := request.Header.Get("X-SSL-Client-I-DN"); !strings.Contains(issuer, "CN="+client.Issuer.CommonName) {
+		t.Errorf("X-SSL-Client-I-DN = %q, want %q", issuer, client.Issuer.CommonName)
+	}
+	serial := strings.ToUpper(client.SerialNumber.Text(16))
+	if got := strings.TrimLeft(strings.ToUpper(request.Header.Get("X-SSL-Client-Serial")), "0"); got != serial {
+		t.Errorf("X-SSL-Client-Serial = %q, want %s", got, serial)
+	}
+	escaped := request.Header.Get("X-SSL-Client-Cert")
+	unescaped, err := url.PathUnescape(escaped)
+	if err != nil {
+		t.Fatalf("X-SSL-Client-Cert is not URL-escaped: %v: %q", err, escaped)
+	}
+	block, _ := pem.Decode([]byte(unescaped))
+	if block == nil || !bytes.Equal(block.Bytes, client.Raw) {
+		t.Errorf("X-SSL-Client-Cert does not decode to the client certificate: %q", escaped)
+	}
+}
