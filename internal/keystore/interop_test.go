@@ -27,6 +27,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 	gopkcs12 "software.sslmate.com/src/go-pkcs12"
 )
 
@@ -35,28 +36,12 @@ const (
 	commandTimeout      = 60 * time.Second
 )
 
-// requireTool finds a binary, failing in CI (where a missing tool means a
-// broken image) and skipping elsewhere.
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	msg := fmt.Sprintf("%s not found in PATH (%v); install it to run this interop test", name, err)
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
-
 // runTool runs a command with a deadline and returns its combined output.
 func runTool(t *testing.T, name string, args ...string) (string, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), commandTimeout)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, requireTool(t, name), args...).CombinedOutput()
+	out, err := exec.CommandContext(ctx, testtools.RequireTool(t, name), args...).CombinedOutput()
 	return string(out), err
 }
 
@@ -280,26 +265,15 @@ func keytoolList(t *testing.T, storeType, file, password string) (string, error)
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), commandTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, requireTool(t, "keytool"), args...)
+	cmd := exec.CommandContext(ctx, testtools.RequireTool(t, "keytool"), args...)
 	cmd.Stdin = strings.NewReader("\n")
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
 
-var keytoolAliases = regexp.MustCompile(`(?m)^Alias name: (.*)\n(?:.*\n)*?Entry type: (\w+)`)
-
-// keytoolEntries maps alias to entry type from keytool -list -v output.
-func keytoolEntries(out string) map[string]string {
-	entries := map[string]string{}
-	for _, m := range keytoolAliases.FindAllStringSubmatch(out, -1) {
-		entries[m[1]] = m[2]
-	}
-	return entries
-}
-
 func assertKeytoolIdentity(t *testing.T, out, alias string) {
 	t.Helper()
-	if got := keytoolEntries(out); len(got) != 1 || got[alias] != "PrivateKeyEntry" {
+	if got := testtools.KeytoolEntries(out); len(got) != 1 || got[alias] != "PrivateKeyEntry" {
 		t.Errorf("keytool entries %v, want {%s: PrivateKeyEntry}:\n%s", got, alias, out)
 	}
 	if !strings.Contains(out, "Certificate chain length: 3") {
@@ -309,7 +283,7 @@ func assertKeytoolIdentity(t *testing.T, out, alias string) {
 
 func assertKeytoolTrustStore(t *testing.T, out string, aliases []string) {
 	t.Helper()
-	got := keytoolEntries(out)
+	got := testtools.KeytoolEntries(out)
 	if len(got) != len(aliases) {
 		t.Errorf("keytool lists %v, want %q as trustedCertEntry:\n%s", got, aliases, out)
 	}
@@ -355,7 +329,7 @@ func TestInteropKeytool(t *testing.T) {
 			case enc == EncodingPasswordless:
 				// Java only loads shrouded key bags: an unencrypted key is
 				// silently ignored, leaving no entry at all.
-				if got := keytoolEntries(out); len(got) != 0 {
+				if got := testtools.KeytoolEntries(out); len(got) != 0 {
 					t.Fatalf("keytool now lists %v from a passwordless keyed archive; update the matrix", got)
 				}
 			default:
@@ -409,7 +383,7 @@ func startSServer(t *testing.T, p *testPKI) string {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 2*commandTimeout)
-	cmd := exec.CommandContext(ctx, requireTool(t, "openssl"), "s_server",
+	cmd := exec.CommandContext(ctx, testtools.RequireTool(t, "openssl"), "s_server",
 		"-accept", "127.0.0.1:0", "-www", "-Verify", "2",
 		"-CAfile", writeFile(t, dir, "root.pem", pemCerts(p.root)),
 		"-cert", writeFile(t, dir, "server.pem", pemCerts(p.server)),
@@ -497,7 +471,7 @@ func (s javaStore) properties(t *testing.T, dir, role string) []string {
 }
 
 func TestInteropJavaTLSHandshake(t *testing.T) {
-	requireTool(t, "java")
+	testtools.RequireTool(t, "java")
 	classPath := compileJavaClient(t)
 	type tlsCase struct {
 		name, keyType string

@@ -4,8 +4,6 @@ import (
 	"crypto"
 	"crypto/rand"
 	"io"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 )
@@ -26,18 +24,4 @@ func mustContain(t *testing.T, s, sub string) {
 	if !strings.Contains(s, sub) {
 		t.Fatalf("%q not found in %q", sub, s)
 	}
-}
-
-// requireTool finds an external program: in CI a missing tool fails the
-// test, elsewhere the test is skipped with the reason.
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required in CI but not installed", name)
-		}
-		t.Skipf("skipping: %s not installed", name)
-	}
-	return path
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"errors"
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -285,7 +286,7 @@ func TestKeyEncodings(t *testing.T) {
 }
 
 func TestEncryptedPKCS8ReadByOpenSSL(t *testing.T) {
-	openssl := requireTool(t, "openssl")
+	openssl := testtools.RequireTool(t, "openssl")
 	key := mustKey(t, ECDSAP384)
 	text, err := EncryptPKCS8PEM(key, "correct horse")
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 // checkChainVerifies verifies a leaf from state against a root from state
@@ -52,7 +53,7 @@ func checkChainVerifies(leafName, rootName, purpose string) func(*terraform.Stat
 // checkOpenSSLVerify runs `openssl verify -purpose` on the leaf with its
 // intermediates as untrusted and the root as the only trust anchor.
 func checkOpenSSLVerify(t *testing.T, leafName, rootName, purpose string) func(*terraform.State) error {
-	openssl := requireTool(t, "openssl")
+	openssl := testtools.RequireTool(t, "openssl")
 	return func(s *terraform.State) error {
 		dir := t.TempDir()
 		chain, err := stateCerts(s, leafName, "fullchain_pem")

@@ -19,6 +19,7 @@ import (
 
 	"github.com/mtlsforge/terraform-provider-mtls/internal/keystore"
 	"github.com/mtlsforge/terraform-provider-mtls/internal/pki"
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 const aliceFriendlyName = "Alice Client"
@@ -273,7 +274,7 @@ func TestAccPKCS12_encodings(t *testing.T) {
 		}
 	})
 	t.Run("nss", func(t *testing.T) {
-		requireTool(t, "pk12util")
+		testtools.RequireTool(t, "pk12util")
 		for _, enc := range []keystore.Encoding{keystore.EncodingModern, keystore.EncodingLegacy, keystore.EncodingLegacyRC2} {
 			out, err := nssImport(t, t.TempDir(), files["mtls_pkcs12."+string(enc)], pkcs12Password(enc))
 			if err != nil {

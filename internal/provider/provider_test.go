@@ -4,7 +4,6 @@ import (
 	"crypto/x509"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -72,20 +71,6 @@ func stateAttr(s *terraform.State, name, attr string) string {
 		return rs.Primary.Attributes[attr]
 	}
 	return ""
-}
-
-// requireTool finds an external program: in CI a missing tool fails the
-// test, elsewhere the test is skipped with the reason.
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required in CI but not installed", name)
-		}
-		t.Skipf("skipping: %s not installed", name)
-	}
-	return p
 }
 
 func writeFile(t *testing.T, dir, name, content string) string {

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 func TestAccRootCA_basic(t *testing.T) {
@@ -88,7 +89,7 @@ resource "mtls_root_ca" "test" {
 // An existing root made by hand with openssl, as in the seeds, is imported
 // and then managed without being replaced.
 func TestAccRootCA_importOpenSSL(t *testing.T) {
-	openssl := requireTool(t, "openssl")
+	openssl := testtools.RequireTool(t, "openssl")
 	dir := t.TempDir()
 	keyPath, certPath := dir+"/rootCA.key", dir+"/rootCA.crt"
 	for _, args := range [][]string{

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/mtlsforge/terraform-provider-mtls/internal/pki"
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 const testRoot = `
@@ -70,7 +71,7 @@ resource "mtls_server_cert" "bad" {
 
 // Bad issuer inputs: the CA material itself is wrong.
 func TestAccServerCert_invalidIssuer(t *testing.T) {
-	openssl := requireTool(t, "openssl")
+	openssl := testtools.RequireTool(t, "openssl")
 	dir := t.TempDir()
 	weakCSR := dir + "/weak.csr"
 	if out, err := exec.Command(openssl, "req", "-new", "-newkey", "rsa:1024", "-nodes", "-keyout", dir+"/weak.key", "-out", weakCSR, "-subj", "/CN=weak").CombinedOutput(); err != nil {
@@ -126,7 +127,7 @@ resource "mtls_server_cert" "bad" {
 
 // CSR mode: the requester keeps the key; only its public key is certified.
 func TestAccServerCert_csr(t *testing.T) {
-	openssl := requireTool(t, "openssl")
+	openssl := testtools.RequireTool(t, "openssl")
 	dir := t.TempDir()
 	csrPath := dir + "/client.csr"
 	out, err := exec.Command(openssl, "req", "-new", "-newkey", "rsa:3072", "-nodes", "-keyout", dir+"/client.key", "-out", csrPath,
@@ -196,7 +197,7 @@ resource "mtls_client_cert" "override" {
 // A peer certificate (both EKUs) plus an encrypted key output that OpenSSL
 // reads; the passphrase changes in place.
 func TestAccServerCert_peerAndEncryptedKey(t *testing.T) {
-	openssl := requireTool(t, "openssl")
+	openssl := testtools.RequireTool(t, "openssl")
 	config := func(pass string) string {
 		return `
 resource "mtls_root_ca" "cluster" {

@@ -24,7 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/mtlsforge/terraform-provider-mtls/internal/pki"
-	"github.com/mtlsforge/terraform-provider-mtls/internal/testservers"
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 // liveClientsHCL adds the clients that must be refused: one from an
@@ -55,7 +55,7 @@ type liveSetup struct {
 	root        string // what curl trusts
 	apachePort  int
 	nginxPort   int
-	backend     *testservers.IdentityBackend
+	backend     *testtools.IdentityBackend
 }
 
 func (setup liveSetup) dataSource(typ string, port int) string {
@@ -69,9 +69,9 @@ func (setup liveSetup) dataSource(typ string, port int) string {
 }
 
 func TestAccApacheNginxLive_mutualTLS(t *testing.T) {
-	testservers.RequireTool(t, "curl")
-	testservers.RequireTool(t, "/usr/sbin/apache2", "apache2", "httpd")
-	testservers.RequireTool(t, "/usr/sbin/nginx", "nginx")
+	testtools.RequireTool(t, "curl")
+	testtools.RequireTool(t, "/usr/sbin/apache2", "apache2", "httpd")
+	testtools.RequireTool(t, "/usr/sbin/nginx", "nginx")
 	dir := t.TempDir()
 	setup := liveSetup{
 		dir:         dir,
@@ -79,9 +79,9 @@ func TestAccApacheNginxLive_mutualTLS(t *testing.T) {
 		serverKey:   filepath.Join(dir, "server.key"),
 		clientCAs:   filepath.Join(dir, "client-ca.pem"),
 		root:        filepath.Join(dir, "root.pem"),
-		apachePort:  testservers.FreePort(t),
-		nginxPort:   testservers.FreePort(t),
-		backend:     testservers.NewIdentityBackend(t),
+		apachePort:  testtools.FreePort(t),
+		nginxPort:   testtools.FreePort(t),
+		backend:     testtools.NewIdentityBackend(t),
 	}
 	config := configTestPKI + liveClientsHCL +
 		setup.dataSource("mtls_apache_config", setup.apachePort) +
@@ -98,12 +98,12 @@ func TestAccApacheNginxLive_mutualTLS(t *testing.T) {
 					return err
 				}
 				servers := []struct {
-					server testservers.Server
+					server testtools.Server
 					config string
 					port   int
 				}{
-					{testservers.Apache, stateAttr(s, "data.mtls_apache_config.web", "virtual_host"), setup.apachePort},
-					{testservers.Nginx, stateAttr(s, "data.mtls_nginx_config.web", "server_block"), setup.nginxPort},
+					{testtools.Apache, stateAttr(s, "data.mtls_apache_config.web", "virtual_host"), setup.apachePort},
+					{testtools.Nginx, stateAttr(s, "data.mtls_nginx_config.web", "server_block"), setup.nginxPort},
 				}
 				for _, live := range servers {
 					t.Run(live.server.Name, func(t *testing.T) {
@@ -120,9 +120,9 @@ func TestAccApacheNginxLive_mutualTLS(t *testing.T) {
 // liveClients are the client certificates on disk; alice must get through,
 // the others must be refused.
 type liveClients struct {
-	alice     testservers.ClientFiles
+	alice     testtools.ClientFiles
 	aliceCert *x509.Certificate
-	refused   map[string]*testservers.ClientFiles
+	refused   map[string]*testtools.ClientFiles
 }
 
 // write puts the PEMs from state where the configuration expects them, and
@@ -133,8 +133,8 @@ func (setup liveSetup) write(t *testing.T, s *terraform.State) (liveClients, err
 	writeFile(t, setup.dir, filepath.Base(setup.clientCAs), stateAttr(s, "mtls_client_cert.alice", "ca_chain_pem"))
 	writeFile(t, setup.dir, filepath.Base(setup.root), stateAttr(s, "mtls_root_ca.root", "cert_pem"))
 
-	client := func(name, resourceName string) testservers.ClientFiles {
-		return testservers.ClientFiles{
+	client := func(name, resourceName string) testtools.ClientFiles {
+		return testtools.ClientFiles{
 			Cert: writeFile(t, setup.dir, name+".pem", stateAttr(s, resourceName, "cert_pem")),
 			Key:  writeFile(t, setup.dir, name+".key", stateAttr(s, resourceName, "private_key_pem")),
 		}
@@ -151,7 +151,7 @@ func (setup liveSetup) write(t *testing.T, s *terraform.State) (liveClients, err
 	return liveClients{
 		alice:     client("alice", "mtls_client_cert.alice"),
 		aliceCert: aliceCerts[0],
-		refused: map[string]*testservers.ClientFiles{
+		refused: map[string]*testtools.ClientFiles{
 			"no certificate":            nil,
 			"certificate of another CA": &stranger,
 			"server-only certificate":   &serverOnly,
@@ -163,22 +163,22 @@ func (setup liveSetup) write(t *testing.T, s *terraform.State) (liveClients, err
 // writeExpiredClient signs an already expired client certificate with the
 // intermediate's key from state: the resources refuse to issue one, and
 // everything else about it is right, so only the expiry can refuse it.
-func (setup liveSetup) writeExpiredClient(t *testing.T, s *terraform.State) (testservers.ClientFiles, error) {
+func (setup liveSetup) writeExpiredClient(t *testing.T, s *terraform.State) (testtools.ClientFiles, error) {
 	issuers, err := stateCerts(s, "mtls_intermediate_ca.issuing", "cert_pem")
 	if err != nil {
-		return testservers.ClientFiles{}, err
+		return testtools.ClientFiles{}, err
 	}
 	issuerKey, err := pki.ParsePrivateKeyPEM(stateAttr(s, "mtls_intermediate_ca.issuing", "private_key_pem"), "")
 	if err != nil {
-		return testservers.ClientFiles{}, err
+		return testtools.ClientFiles{}, err
 	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return testservers.ClientFiles{}, err
+		return testtools.ClientFiles{}, err
 	}
 	serial, err := pki.NewSerialNumber()
 	if err != nil {
-		return testservers.ClientFiles{}, err
+		return testtools.ClientFiles{}, err
 	}
 	template := &x509.Certificate{
 		SerialNumber:   serial,
@@ -191,37 +191,37 @@ func (setup liveSetup) writeExpiredClient(t *testing.T, s *terraform.State) (tes
 	}
 	der, err := x509.CreateCertificate(rand.Reader, template, issuers[0], key.Public(), issuerKey)
 	if err != nil {
-		return testservers.ClientFiles{}, fmt.Errorf("signing the expired client certificate: %w", err)
+		return testtools.ClientFiles{}, fmt.Errorf("signing the expired client certificate: %w", err)
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		return testservers.ClientFiles{}, err
+		return testtools.ClientFiles{}, err
 	}
 	encoded, err := pki.EncodeKey(key)
 	if err != nil {
-		return testservers.ClientFiles{}, err
+		return testtools.ClientFiles{}, err
 	}
-	return testservers.ClientFiles{
+	return testtools.ClientFiles{
 		Cert: writeFile(t, setup.dir, "expired.pem", pki.EncodeCertificatesPEM(cert)),
 		Key:  writeFile(t, setup.dir, "expired.key", encoded.PKCS8PEM),
 	}, nil
 }
 
 // checkLiveServer runs the client matrix against one running server.
-func checkLiveServer(t *testing.T, server testservers.Server, setup liveSetup, port int, clients liveClients) {
+func checkLiveServer(t *testing.T, server testtools.Server, setup liveSetup, port int, clients liveClients) {
 	t.Run("client certificate reaches the backend with its identity", func(t *testing.T) {
 		// Forged identity headers must be replaced, not passed along.
-		result := testservers.Fetch(t, setup.root, port, "/hello", &clients.alice, "X-SSL-Client-S-DN: CN=forged")
-		if result.ExitCode != 0 || result.Status != 200 || result.Body != testservers.BackendBody {
+		result := testtools.Fetch(t, setup.root, port, "/hello", &clients.alice, "X-SSL-Client-S-DN: CN=forged")
+		if result.ExitCode != 0 || result.Status != 200 || result.Body != testtools.BackendBody {
 			t.Fatalf("want 200 from the backend, got %v", result)
 		}
 		request, _ := setup.backend.Last()
-		testservers.CheckForwardedIdentity(t, request, clients.aliceCert)
+		testtools.CheckForwardedIdentity(t, request, clients.aliceCert)
 	})
 	for name, client := range clients.refused {
 		t.Run(name+" is refused", func(t *testing.T) {
 			before := setup.backend.Count()
-			server.CheckRefused(t, testservers.Fetch(t, setup.root, port, "/", client))
+			server.CheckRefused(t, testtools.Fetch(t, setup.root, port, "/", client))
 			if after := setup.backend.Count(); after != before {
 				t.Fatalf("the backend was reached (%d requests before, %d after)", before, after)
 			}

@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/mtlsforge/terraform-provider-mtls/internal/keystore"
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 // Checks shared by the mtls_pkcs12 and mtls_truststore acceptance tests: the
@@ -75,7 +76,7 @@ func runTool(t *testing.T, stdin string, name string, args ...string) (string, e
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), toolTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, requireTool(t, name), args...)
+	cmd := exec.CommandContext(ctx, testtools.RequireTool(t, name), args...)
 	cmd.Stdin = strings.NewReader(stdin)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
@@ -160,17 +161,6 @@ func keytoolList(t *testing.T, storeType string, der []byte, password string) (s
 	return runTool(t, "\n", "keytool", args...)
 }
 
-var keytoolEntry = regexp.MustCompile(`(?m)^Alias name: (.*)\n(?:.*\n)*?Entry type: (\w+)`)
-
-// keytoolEntries maps each alias keytool lists to its entry type.
-func keytoolEntries(out string) map[string]string {
-	entries := map[string]string{}
-	for _, m := range keytoolEntry.FindAllStringSubmatch(out, -1) {
-		entries[m[1]] = m[2]
-	}
-	return entries
-}
-
 // checkKeytoolEntries proves keytool lists exactly the wanted aliases, each
 // with the wanted entry type, and every wanted line of detail; and that it
 // refuses a wrong password.
@@ -179,7 +169,7 @@ func checkKeytoolEntries(t *testing.T, storeType string, der []byte, password st
 	if err != nil {
 		return fmt.Errorf("keytool -list %s: %v\n%s", storeType, err, out)
 	}
-	if got := keytoolEntries(out); fmt.Sprint(got) != fmt.Sprint(want) {
+	if got := testtools.KeytoolEntries(out); fmt.Sprint(got) != fmt.Sprint(want) {
 		return fmt.Errorf("keytool lists %v, want %v:\n%s", got, want, out)
 	}
 	for _, line := range wantLines {

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mtlsforge/terraform-provider-mtls/internal/testservers"
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 // liveFixture is a PKI written to disk: root CA -> intermediate CA -> server
@@ -31,12 +31,12 @@ type liveFixture struct {
 	serverCert string // leaf + intermediate: certificate_file
 	serverKey  string
 
-	client       testservers.ClientFiles // issued by the intermediate for clientAuth
+	client       testtools.ClientFiles // issued by the intermediate for clientAuth
 	clientCert   *x509.Certificate
-	otherCA      testservers.ClientFiles // a well-formed client certificate from an unrelated CA
-	serverOnly   testservers.ClientFiles // issued by the intermediate, but only for serverAuth
-	expired      testservers.ClientFiles
-	revoked      testservers.ClientFiles
+	otherCA      testtools.ClientFiles // a well-formed client certificate from an unrelated CA
+	serverOnly   testtools.ClientFiles // issued by the intermediate, but only for serverAuth
+	expired      testtools.ClientFiles
+	revoked      testtools.ClientFiles
 	intermediate *x509.Certificate
 	root         *x509.Certificate
 }
@@ -60,9 +60,9 @@ func newLiveFixture(t *testing.T) *liveFixture {
 	fx.serverCert = writeFile(t, dir, "server.pem", serverPEM, intermediate.certPEM)
 	fx.serverKey = writeFile(t, dir, "server.key", serverKeyPEM)
 
-	writeClient := func(name string, ca *testCA, opts leafOptions) (testservers.ClientFiles, *x509.Certificate) {
+	writeClient := func(name string, ca *testCA, opts leafOptions) (testtools.ClientFiles, *x509.Certificate) {
 		cert, certPEM, keyPEM := ca.issue(t, name, opts)
-		return testservers.ClientFiles{
+		return testtools.ClientFiles{
 			Cert: writeFile(t, dir, name+".pem", certPEM),
 			Key:  writeFile(t, dir, name+".key", keyPEM),
 		}, cert
@@ -94,14 +94,14 @@ func (fx *liveFixture) serverInput(port int, backend string) ServerInput {
 }
 
 // fetch requests https://localhost:port/path trusting the fixture's root.
-func fetch(t *testing.T, fx *liveFixture, port int, path string, client *testservers.ClientFiles, headers ...string) testservers.CurlResult {
+func fetch(t *testing.T, fx *liveFixture, port int, path string, client *testtools.ClientFiles, headers ...string) testtools.CurlResult {
 	t.Helper()
-	return testservers.Fetch(t, fx.rootFile, port, path, client, headers...)
+	return testtools.Fetch(t, fx.rootFile, port, path, client, headers...)
 }
 
 // liveServer renders a ServerInput and starts the server on it.
 type liveServer struct {
-	testservers.Server
+	testtools.Server
 	render func(t *testing.T, in ServerInput) string
 }
 
@@ -110,7 +110,7 @@ func (s liveServer) start(t *testing.T, in ServerInput) {
 }
 
 var liveApache = liveServer{
-	Server: testservers.Apache,
+	Server: testtools.Apache,
 	render: func(t *testing.T, in ServerInput) string {
 		out, _, err := RenderApache(ApacheInput{in})
 		if err != nil {
@@ -121,7 +121,7 @@ var liveApache = liveServer{
 }
 
 var liveNginx = liveServer{
-	Server: testservers.Nginx,
+	Server: testtools.Nginx,
 	render: func(t *testing.T, in ServerInput) string {
 		out, _, err := RenderNginx(NginxInput{in})
 		if err != nil {
@@ -166,10 +166,10 @@ func TestLiveNginxStaticFilesWithLocations(t *testing.T) {
 // With CRL checking Apache finds no CRL for an unknown issuer and refuses
 // the certificate even under optional_no_ca, as RenderApache warns.
 func TestLiveApacheOptionalNoCAWithCRLRefusesUnknownCA(t *testing.T) {
-	testservers.RequireTool(t, "curl")
+	testtools.RequireTool(t, "curl")
 	fx := newLiveFixture(t)
-	backend := testservers.NewIdentityBackend(t)
-	port := testservers.FreePort(t)
+	backend := testtools.NewIdentityBackend(t)
+	port := testtools.FreePort(t)
 	in := fx.serverInput(port, backend.URL)
 	in.VerifyClient = VerifyClientOptionalNoCA
 	out, warnings, err := RenderApache(ApacheInput{in})
@@ -179,7 +179,7 @@ func TestLiveApacheOptionalNoCAWithCRLRefusesUnknownCA(t *testing.T) {
 	if !slices.ContainsFunc(warnings, func(w Warning) bool { return w.Field == "crl_file" }) {
 		t.Errorf("no warning on crl_file: %+v", warnings)
 	}
-	testservers.StartApache(t, out.VirtualHost, port)
+	testtools.StartApache(t, out.VirtualHost, port)
 	checkRefused(t, liveApache, fetch(t, fx, port, "/", &fx.otherCA))
 	if result := fetch(t, fx, port, "/", nil); result.Status != 200 {
 		t.Errorf("a client without a certificate is still let through: %v", result)
@@ -190,10 +190,10 @@ func TestLiveApacheOptionalNoCAWithCRLRefusesUnknownCA(t *testing.T) {
 // intermediate needs a depth of 2: the reason verify_depth may not be
 // smaller than ca_chain_depth.
 func TestLiveApacheVerifyDepthCountsEveryCA(t *testing.T) {
-	testservers.RequireTool(t, "curl")
+	testtools.RequireTool(t, "curl")
 	fx := newLiveFixture(t)
-	backend := testservers.NewIdentityBackend(t)
-	port := testservers.FreePort(t)
+	backend := testtools.NewIdentityBackend(t)
+	port := testtools.FreePort(t)
 	in := fx.serverInput(port, backend.URL)
 	in.VerifyDepth, in.CAChainDepth = 1, 0
 	liveApache.start(t, in)
@@ -207,10 +207,10 @@ func TestLiveApacheVerifyDepthCountsEveryCA(t *testing.T) {
 // client reaches the backend with its identity, every other client is
 // refused before reaching it.
 func testRequireClientCertificate(t *testing.T, server liveServer) {
-	testservers.RequireTool(t, "curl")
+	testtools.RequireTool(t, "curl")
 	fx := newLiveFixture(t)
-	backend := testservers.NewIdentityBackend(t)
-	port := testservers.FreePort(t)
+	backend := testtools.NewIdentityBackend(t)
+	port := testtools.FreePort(t)
 	server.start(t, fx.serverInput(port, backend.URL))
 
 	t.Run("valid client reaches backend with its identity", func(t *testing.T) {
@@ -224,7 +224,7 @@ func testRequireClientCertificate(t *testing.T, server liveServer) {
 		checkForwardedIdentity(t, fx, request)
 	})
 
-	refused := map[string]*testservers.ClientFiles{
+	refused := map[string]*testtools.ClientFiles{
 		"no certificate":              nil,
 		"certificate from another CA": &fx.otherCA,
 		"server-only certificate":     &fx.serverOnly,
@@ -243,8 +243,8 @@ func testRequireClientCertificate(t *testing.T, server liveServer) {
 	}
 
 	t.Run("handshake names the client CAs", func(t *testing.T) {
-		openssl := testservers.RequireTool(t, "openssl")
-		stdout, stderr, _ := testservers.RunCommand(t, 20*time.Second, openssl, "s_client",
+		openssl := testtools.RequireTool(t, "openssl")
+		stdout, stderr, _ := testtools.RunCommand(t, 20*time.Second, openssl, "s_client",
 			"-connect", fmt.Sprintf("127.0.0.1:%d", port), "-servername", "localhost",
 			"-CAfile", fx.rootFile, "-verify_return_error")
 		output := stdout + stderr
@@ -268,10 +268,10 @@ func testRequireClientCertificate(t *testing.T, server liveServer) {
 // protected location: anonymous clients reach other paths but carry no
 // identity, and the location needs a valid certificate.
 func testOptionalWithLocations(t *testing.T, server liveServer) {
-	testservers.RequireTool(t, "curl")
+	testtools.RequireTool(t, "curl")
 	fx := newLiveFixture(t)
-	backend := testservers.NewIdentityBackend(t)
-	port := testservers.FreePort(t)
+	backend := testtools.NewIdentityBackend(t)
+	port := testtools.FreePort(t)
 	in := fx.serverInput(port, backend.URL)
 	in.VerifyClient = VerifyClientOptional
 	in.Locations = []string{"/secure"}
@@ -323,10 +323,10 @@ func testOptionalWithLocations(t *testing.T, server liveServer) {
 // from an unknown CA is let through but never passed on as an identity, and
 // it does not open a protected location.
 func testOptionalNoCA(t *testing.T, server liveServer) {
-	testservers.RequireTool(t, "curl")
+	testtools.RequireTool(t, "curl")
 	fx := newLiveFixture(t)
-	backend := testservers.NewIdentityBackend(t)
-	port := testservers.FreePort(t)
+	backend := testtools.NewIdentityBackend(t)
+	port := testtools.FreePort(t)
 	in := fx.serverInput(port, backend.URL)
 	in.VerifyClient = VerifyClientOptionalNoCA
 	in.Locations = []string{"/secure"}
@@ -371,7 +371,7 @@ func testOptionalNoCA(t *testing.T, server liveServer) {
 // testStaticFilesWithLocations checks document_root with a protected
 // location: files are served, the location's files only to a valid client.
 func testStaticFilesWithLocations(t *testing.T, server liveServer) {
-	testservers.RequireTool(t, "curl")
+	testtools.RequireTool(t, "curl")
 	fx := newLiveFixture(t)
 	root := t.TempDir()
 	// The servers' workers drop root privileges and must reach the files.
@@ -388,7 +388,7 @@ func testStaticFilesWithLocations(t *testing.T, server liveServer) {
 			t.Fatal(err)
 		}
 	}
-	port := testservers.FreePort(t)
+	port := testtools.FreePort(t)
 	in := fx.serverInput(port, "")
 	in.DocumentRoot = root
 	in.VerifyClient = VerifyClientOptional
@@ -406,7 +406,7 @@ func testStaticFilesWithLocations(t *testing.T, server liveServer) {
 	}
 }
 
-func checkRefused(t *testing.T, server liveServer, result testservers.CurlResult) {
+func checkRefused(t *testing.T, server liveServer, result testtools.CurlResult) {
 	t.Helper()
 	server.CheckRefused(t, result)
 }
@@ -415,5 +415,5 @@ func checkRefused(t *testing.T, server liveServer, result testservers.CurlResult
 // fixture's valid client.
 func checkForwardedIdentity(t *testing.T, fx *liveFixture, request *http.Request) {
 	t.Helper()
-	testservers.CheckForwardedIdentity(t, request, fx.clientCert)
+	testtools.CheckForwardedIdentity(t, request, fx.clientCert)
 }

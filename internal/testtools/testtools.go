@@ -1,8 +1,9 @@
-// Package testservers runs the real Apache httpd and nginx on loopback ports
-// around a rendered configuration, and drives them with curl, for live
-// tests only. It knows nothing of how the configuration was made, so the
-// render tests and the Terraform end-to-end tests share it.
-package testservers
+// Package testtools drives the real programs that live and interop tests
+// need: it finds them (failing in CI, skipping elsewhere), runs Apache httpd
+// and nginx on loopback ports around a rendered configuration, drives them
+// with curl, and reads keytool listings. It is for tests only and knows
+// nothing of Terraform, so every package's tests share it.
+package testtools
 
 import (
 	"bytes"
@@ -18,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -321,4 +323,16 @@ func CheckForwardedIdentity(t testing.TB, request *http.Request, client *x509.Ce
 	if block == nil || !bytes.Equal(block.Bytes, client.Raw) {
 		t.Errorf("X-SSL-Client-Cert does not decode to the client certificate: %q", escaped)
 	}
+}
+
+var keytoolEntry = regexp.MustCompile(`(?m)^Alias name: (.*)\n(?:.*\n)*?Entry type: (\w+)`)
+
+// KeytoolEntries maps each alias in `keytool -list -v` output to its entry
+// type (PrivateKeyEntry, trustedCertEntry).
+func KeytoolEntries(out string) map[string]string {
+	entries := map[string]string{}
+	for _, m := range keytoolEntry.FindAllStringSubmatch(out, -1) {
+		entries[m[1]] = m[2]
+	}
+	return entries
 }
