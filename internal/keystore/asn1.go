@@ -147,12 +147,13 @@ func algorithm(oid asn1.ObjectIdentifier, params any) (pkix.AlgorithmIdentifier,
 // bmpString encodes s as big-endian UCS-2, the form PKCS#12 uses for friendly
 // names and for passwords in its own KDF. Characters outside the Basic
 // Multilingual Plane have no UCS-2 form and consumers disagree on surrogates,
-// so they are refused rather than silently written differently.
+// so they are refused rather than silently written differently. The error
+// names only the position: s may be a password.
 func bmpString(s string) ([]byte, error) {
 	out := make([]byte, 0, 2*len(s))
-	for _, r := range s {
+	for i, r := range []rune(s) {
 		if utf16.IsSurrogate(r) || r > 0xFFFF {
-			return nil, fmt.Errorf("%q contains characters outside the Unicode Basic Multilingual Plane (such as emoji), which PKCS#12 cannot encode", s)
+			return nil, fmt.Errorf("character %d is outside the Unicode Basic Multilingual Plane (such as an emoji), which PKCS#12 cannot encode", i+1)
 		}
 		out = append(out, byte(r>>8), byte(r))
 	}

@@ -98,9 +98,9 @@ func jksPassword(password string) ([]byte, error) {
 		return nil, errors.New("JKS needs a non-empty password; for a store without a password use format pkcs12 with encoding \"passwordless\"")
 	}
 	out := make([]byte, 0, len(password))
-	for _, r := range password {
+	for i, r := range []rune(password) {
 		if r > 0xFF {
-			return nil, fmt.Errorf("JKS passwords are limited to Latin-1 characters and this one contains %q; use format pkcs12, which supports any Unicode BMP character", r)
+			return nil, fmt.Errorf("JKS passwords are limited to Latin-1 characters and character %d of this one is not; use format pkcs12, which supports any Unicode BMP character", i+1)
 		}
 		out = append(out, byte(r))
 	}

@@ -224,12 +224,12 @@ func TestEncodePKCS12Errors(t *testing.T) {
 		{"empty password default encoding", p.leafKey, p.leaf, nil, "", PKCS12Options{}, `encoding "modern" needs a non-empty password`},
 		{"password with passwordless", p.leafKey, p.leaf, nil, "x", PKCS12Options{Encoding: EncodingPasswordless}, `so the password must be empty; use encoding "modern"`},
 		{"unknown encoding", p.leafKey, p.leaf, nil, "x", PKCS12Options{Encoding: "aes"}, `unsupported PKCS#12 encoding "aes"; use one of modern, modern2026, legacy, legacy_rc2, passwordless`},
-		{"emoji password", p.leafKey, p.leaf, nil, "pw🔑", PKCS12Options{}, "password: \"pw🔑\" contains characters outside the Unicode Basic Multilingual Plane"},
+		{"emoji password", p.leafKey, p.leaf, nil, "pw🔑", PKCS12Options{}, "password: character 3 is outside the Unicode Basic Multilingual Plane"},
 		{"key mismatch", other.leafKey, p.leaf, nil, "x", PKCS12Options{}, `private key does not match the public key of certificate "CN=Client Leaf"`},
 		{"missing key", nil, p.leaf, nil, "x", PKCS12Options{}, "private key is missing"},
 		{"missing leaf", p.leafKey, nil, nil, "x", PKCS12Options{}, "leaf certificate is missing"},
 		{"missing chain cert", p.leafKey, p.leaf, []*x509.Certificate{p.intermediate, nil}, "x", PKCS12Options{}, "chain certificate 1 is missing"},
-		{"emoji friendly name", p.leafKey, p.leaf, nil, "x", PKCS12Options{FriendlyName: "🔑"}, "friendly_name: \"🔑\" contains characters outside"},
+		{"emoji friendly name", p.leafKey, p.leaf, nil, "x", PKCS12Options{FriendlyName: "🔑"}, "friendly_name: character 1 is outside"},
 		{"control friendly name", p.leafKey, p.leaf, nil, "x", PKCS12Options{FriendlyName: "a\nb"}, "friendly_name: \"a\\nb\" contains control characters"},
 		{"blank friendly name", p.leafKey, p.leaf, nil, "x", PKCS12Options{FriendlyName: "  "}, "friendly_name: must not be empty or only spaces"},
 	} {
@@ -237,6 +237,10 @@ func TestEncodePKCS12Errors(t *testing.T) {
 			_, err := EncodePKCS12(tc.key, tc.leaf, tc.chain, tc.password, tc.opts)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got error %v, want one containing %q", err, tc.want)
+			}
+			// Errors reach Terraform's output: a password must never be in them.
+			if len(tc.password) > 1 && strings.Contains(err.Error(), tc.password) {
+				t.Fatalf("error %q repeats the password", err)
 			}
 		})
 	}

@@ -162,6 +162,20 @@ func known(values ...attr.Value) bool {
 	return true
 }
 
+// objectKnown is known for an object whose attributes may be unknown on
+// their own, e.g. subject = { common_name = var.from_another_resource }.
+func objectKnown(o types.Object) bool {
+	if o.IsUnknown() {
+		return false
+	}
+	for _, a := range o.Attributes() {
+		if a.IsUnknown() {
+			return false
+		}
+	}
+	return true
+}
+
 func listKnown(l types.List) bool {
 	if l.IsUnknown() {
 		return false
@@ -211,7 +225,7 @@ func stringListValue(v []string) types.List {
 // (not its issuer) is known at plan time.
 func (p modelParts) inputsKnown() bool {
 	b := p.base
-	ok := known(b.KeyAlgorithm, b.Subject, b.ValidityPeriodHours, b.BackdateMinutes)
+	ok := known(b.KeyAlgorithm, b.ValidityPeriodHours, b.BackdateMinutes) && objectKnown(b.Subject)
 	if p.ca != nil {
 		c := p.ca
 		ok = ok && known(c.MaxPathLength) && listKnown(c.PermittedDNSDomains) && listKnown(c.ExcludedDNSDomains) &&

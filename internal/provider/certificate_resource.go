@@ -6,6 +6,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/x509"
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -65,25 +66,77 @@ func (r *certificateResource[M, P]) ModifyPlan(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	p := P(&plan).parts()
+	var config M
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p, c := P(&plan).parts(), P(&config).parts()
+	checkRenewalWindow(p.base, &resp.Diagnostics)
 	if req.State.Raw.IsNull() {
-		var config M
-		resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		r.planCreate(ctx, p, P(&config).parts(), &resp.Diagnostics)
+		r.planCreate(ctx, p, c, &resp.Diagnostics)
 	} else {
 		var state M
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		if r.planRenewal(p, P(&state).parts()) {
+		s := P(&state).parts()
+		resp.RequiresReplace = append(resp.RequiresReplace, r.restoreDefaults(p, c)...)
+		checkIssuerChange(p, s, &resp.Diagnostics)
+		if r.planRenewal(p, s) {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("ready_for_renewal"))
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// checkRenewalWindow refuses an early-renewal window as long as the validity
+// itself: the certificate would be due for renewal when made, and every
+// apply would replace it.
+func checkRenewalWindow(b *certBase, diags *diag.Diagnostics) {
+	if !known(b.EarlyRenewalHours, b.ValidityPeriodHours) || b.EarlyRenewalHours.ValueInt64() < b.ValidityPeriodHours.ValueInt64() {
+		return
+	}
+	diags.AddAttributeError(path.Root("early_renewal_hours"), "Renewal window covers the whole validity",
+		fmt.Sprintf("early_renewal_hours = %d is not less than validity_period_hours = %d, so the certificate would be due for renewal as soon as it is made and every apply would replace it. "+
+			"Set early_renewal_hours below validity_period_hours, e.g. a third of it.", b.EarlyRenewalHours.ValueInt64(), b.ValidityPeriodHours.ValueInt64()))
+}
+
+// restoreDefaults handles Optional+Computed attributes removed from config:
+// the state still holds the old value, which UseStateForUnknown would keep
+// silently. The default comes back, and the certificate is replaced when it
+// differs, so that a removed extended key usage really goes.
+func (r *certificateResource[M, P]) restoreDefaults(p, config modelParts) []path.Path {
+	var replace []path.Path
+	csrMode := p.leaf != nil && !p.leaf.CSRPEM.IsNull()
+	if config.base.KeyAlgorithm.IsNull() && !csrMode {
+		if want := types.StringValue(string(pki.DefaultKeyAlgorithm)); !p.base.KeyAlgorithm.Equal(want) {
+			p.base.KeyAlgorithm = want
+			replace = append(replace, path.Root("key_algorithm"))
+		}
+	}
+	if p.leaf != nil && config.leaf.ExtendedKeyUsages.IsNull() {
+		if want := stringListValue(pki.DefaultExtKeyUsages(r.kind.profile)); !p.leaf.ExtendedKeyUsages.Equal(want) {
+			p.leaf.ExtendedKeyUsages = want
+			replace = append(replace, path.Root("extended_key_usages"))
+		}
+	}
+	return replace
+}
+
+// checkIssuerChange lets the CA key change form (re-encrypted, another PEM
+// encoding) without replacing what it signed, but not change identity: the
+// key must still belong to ca_cert_pem, which replaces when it changes.
+func checkIssuerChange(plan, state modelParts, diags *diag.Diagnostics) {
+	if plan.issuer == nil || !plan.issuerKnown() {
+		return
+	}
+	if plan.issuer.CAPrivateKeyPEM.Equal(state.issuer.CAPrivateKeyPEM) && plan.issuer.CAPrivateKeyPassphrase.Equal(state.issuer.CAPrivateKeyPassphrase) {
+		return
+	}
+	_, errs := pki.NewIssuer(plan.issuer.CACertPEM.ValueString(), plan.issuer.CAPrivateKeyPEM.ValueString(), plan.issuer.CAPrivateKeyPassphrase.ValueString())
+	addFieldErrors(diags, errs)
 }
 
 // planCreate fills plan-time defaults and runs every check whose inputs are
@@ -291,15 +344,24 @@ func (r *certificateResource[M, P]) Read(ctx context.Context, req resource.ReadR
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// Update handles the attributes that change in place: early_renewal_hours
-// and private_key_passphrase. Everything else replaces the certificate.
+// Update handles the attributes that change in place: early_renewal_hours,
+// private_key_passphrase and the form of the CA key. Everything else
+// replaces the certificate.
 func (r *certificateResource[M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	b := P(&plan).parts().base
+	p := P(&plan).parts()
+	if p.issuer != nil {
+		// The CA key may have changed form; it must still be the CA's key.
+		_, errs := pki.NewIssuer(p.issuer.CACertPEM.ValueString(), p.issuer.CAPrivateKeyPEM.ValueString(), p.issuer.CAPrivateKeyPassphrase.ValueString())
+		if addFieldErrors(&resp.Diagnostics, errs); resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	b := p.base
 	if b.PrivateKeyPEMEncrypted.IsUnknown() {
 		var key crypto.Signer
 		if b.PrivateKeyPEM.ValueString() != "" {

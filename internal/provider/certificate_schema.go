@@ -35,6 +35,10 @@ type certKind struct {
 func (k certKind) signed() bool { return k.profile != pki.ProfileRootCA }
 func (k certKind) leaf() bool   { return !k.profile.IsCA() }
 
+// maxHours bounds hour counts: 100 years, far below where time.Duration
+// would overflow.
+const maxHours = 100 * 8760
+
 // Defaults for backdate_minutes: five minutes covers ordinary clock skew
 // between the machine running Terraform and the peers that check the cert.
 const defaultBackdateMinutes = 5
@@ -60,14 +64,14 @@ func certificateSchema(k certKind) schema.Schema {
 			MarkdownDescription: fmt.Sprintf("How long the certificate is valid, in hours from creation. Defaults to %d (%s).", k.defaultValidityHours, humanHours(k.defaultValidityHours)) +
 				signedNote(k, " Must end before the issuing CA expires: a longer period is an error at plan time, not silently shortened."),
 			Default:       int64default.StaticInt64(k.defaultValidityHours),
-			Validators:    []validator.Int64{int64validator.AtLeast(1)},
+			Validators:    []validator.Int64{int64validator.Between(1, maxHours)},
 			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 		},
 		"early_renewal_hours": schema.Int64Attribute{
 			Optional: true, Computed: true,
 			MarkdownDescription: "When fewer than this many hours of validity remain, `ready_for_renewal` becomes true on refresh and the next plan replaces the certificate. Defaults to 0 (replace only once expired). Changing it updates in place.",
 			Default:             int64default.StaticInt64(0),
-			Validators:          []validator.Int64{int64validator.AtLeast(0)},
+			Validators:          []validator.Int64{int64validator.Between(0, maxHours)},
 		},
 		"backdate_minutes": schema.Int64Attribute{
 			Optional: true, Computed: true,
@@ -125,7 +129,7 @@ func computedString(desc string, sensitive bool) schema.StringAttribute {
 func stringList(desc string, v ...validator.String) schema.ListAttribute {
 	return schema.ListAttribute{
 		ElementType: types.StringType, Optional: true, MarkdownDescription: desc,
-		Validators:    []validator.List{listvalidator.ValueStringsAre(append([]validator.String{stringvalidator.LengthAtLeast(1)}, v...)...)},
+		Validators:    []validator.List{listvalidator.NoNullValues(), listvalidator.ValueStringsAre(append([]validator.String{stringvalidator.LengthAtLeast(1)}, v...)...)},
 		PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()},
 	}
 }
@@ -189,14 +193,13 @@ func issuerAttributes(k certKind) map[string]schema.Attribute {
 		},
 		"ca_private_key_pem": schema.StringAttribute{
 			Required: true, Sensitive: true,
-			MarkdownDescription: "The issuing CA's private key in PEM (PKCS#8, PKCS#1 or SEC 1; encrypted keys need `ca_private_key_passphrase`). It must match the first certificate of `ca_cert_pem`.",
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			PlanModifiers:       replace,
+			MarkdownDescription: "The issuing CA's private key in PEM (PKCS#8, PKCS#1 or SEC 1; encrypted keys need `ca_private_key_passphrase`). It must match the first certificate of `ca_cert_pem`. " +
+				"Passing the same key in another form (re-encrypted, or another PEM encoding) updates in place: the certificate stays valid.",
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 		"ca_private_key_passphrase": schema.StringAttribute{
 			Optional: true, Sensitive: true,
-			MarkdownDescription: "Passphrase of an encrypted `ca_private_key_pem`.",
-			PlanModifiers:       replace,
+			MarkdownDescription: "Passphrase of an encrypted `ca_private_key_pem`. Changing it updates in place.",
 		},
 		"crl_distribution_points":  stringList("URLs of the issuer's CRL, stamped on this certificate as CRL distribution points."),
 		"issuing_certificate_urls": stringList("URLs of the issuer's certificate, stamped on this certificate as Authority Information Access caIssuers."),
@@ -216,7 +219,7 @@ func leafAttributes(k certKind) map[string]schema.Attribute {
 			ElementType: types.StringType, Optional: true, Computed: true,
 			MarkdownDescription: "Extended key usages: " + mdList(pki.ExtKeyUsageNames()) + ", or a dotted OID. Defaults to `[\"" + pki.DefaultExtKeyUsages(k.profile)[0] + "\"]`. " +
 				"Use `[\"server_auth\", \"client_auth\"]` for a peer certificate that serves and connects (cluster nodes).",
-			Validators:    []validator.List{listvalidator.SizeAtLeast(1), listvalidator.UniqueValues()},
+			Validators:    []validator.List{listvalidator.SizeAtLeast(1), listvalidator.UniqueValues(), listvalidator.NoNullValues()},
 			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown(), listplanmodifier.RequiresReplace()},
 		},
 		"csr_pem": schema.StringAttribute{

@@ -131,7 +131,7 @@ func (d *ingressConfigDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"hosts": schema.ListAttribute{
 				ElementType: types.StringType, Required: true,
 				MarkdownDescription: "DNS names clients use; `*.example.com` wildcards are allowed.",
-				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+				Validators:          []validator.List{listvalidator.SizeAtLeast(1), listvalidator.NoNullValues()},
 			},
 			"service_name": required("The Service requests are routed to."),
 			"service_port": schema.Int64Attribute{

@@ -124,13 +124,17 @@ func (r *pkcs12Resource) ValidateConfig(ctx context.Context, req resource.Valida
 // is planned. Terraform plans a replacement as a create from a null state, so
 // checking creates covers every new archive; an unchanged one needs nothing.
 func (r *pkcs12Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan, config pkcs12Model
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		r.restoreDerivedFriendlyName(ctx, &plan, config, resp)
 		return
 	}
 	if plan.Encoding.ValueString() == string(keystore.EncodingPasswordless) && !plan.jks() {
@@ -160,6 +164,26 @@ func (r *pkcs12Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// restoreDerivedFriendlyName handles friendly_name removed from config: the
+// state keeps the old name, which UseStateForUnknown would carry on silently,
+// so the derived name comes back and replaces the archive when it differs.
+func (r *pkcs12Resource) restoreDerivedFriendlyName(ctx context.Context, plan *pkcs12Model, config pkcs12Model, resp *resource.ModifyPlanResponse) {
+	if !config.FriendlyName.IsNull() || !known(plan.CertPEM) {
+		return
+	}
+	certs, err := pki.ParseCertificatesPEM(plan.CertPEM.ValueString())
+	if err != nil {
+		return // a changed cert_pem replaces anyway, and create reports it
+	}
+	want := types.StringValue(keystore.DefaultAliases(certs[:1])[0])
+	if plan.FriendlyName.Equal(want) {
+		return
+	}
+	plan.FriendlyName = want
+	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("friendly_name"))
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
 func (r *pkcs12Resource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -348,3 +348,33 @@ resource "mtls_pkcs12" "bad" {
 		"friendly name of spaces only": {archive(alice, aliceKey, password+"\n"+`friendly_name = "  "`), `(?s)Cannot build the archive.*empty`},
 	})
 }
+
+// Removing friendly_name brings the derived name back and rebuilds the
+// archive, rather than silently keeping the old name.
+func TestAccPKCS12_removedFriendlyNameIsDerivedAgain(t *testing.T) {
+	archive := func(extra string) string {
+		return storeChainConfig + `
+resource "mtls_pkcs12" "named" {
+  cert_pem        = mtls_client_cert.alice.fullchain_pem
+  private_key_pem = mtls_client_cert.alice.private_key_pem
+  password        = "pw"
+  ` + extra + `
+}`
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: archive(`friendly_name = "custom"`)},
+			{
+				Config: archive(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("mtls_pkcs12.named", plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("mtls_pkcs12.named", tfjsonpath.New("friendly_name"), knownvalue.StringExact("alice")),
+				},
+			},
+		},
+	})
+}

@@ -78,7 +78,7 @@ func serverInputAttributes(serverKind string) map[string]schema.Attribute {
 	optionalList := func(desc string, v ...validator.String) schema.ListAttribute {
 		return schema.ListAttribute{
 			ElementType: types.StringType, Optional: true, MarkdownDescription: desc,
-			Validators: []validator.List{listvalidator.ValueStringsAre(v...)},
+			Validators: []validator.List{listvalidator.NoNullValues(), listvalidator.ValueStringsAre(v...)},
 		}
 	}
 	verifyModes := []string{render.VerifyClientRequire, render.VerifyClientOptional, render.VerifyClientOptionalNoCA}

@@ -50,7 +50,7 @@ func (r *truststoreResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			ElementType: types.StringType, Required: true,
 			MarkdownDescription: "The trusted certificates in PEM. Each element may hold several certificates (a CA bundle, a `chain_pem`); " +
 				"every certificate becomes one entry, in order. Usually the roots peers chain to, e.g. `[mtls_root_ca.root.cert_pem]`.",
-			Validators:    []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+			Validators:    []validator.List{listvalidator.SizeAtLeast(1), listvalidator.NoNullValues(), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 			PlanModifiers: replace,
 		},
 		"aliases": schema.ListAttribute{
@@ -58,6 +58,7 @@ func (r *truststoreResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			MarkdownDescription: "Alias of each certificate, one per certificate of `certs_pem` in order; `\"\"` derives that one. " +
 				"Aliases must differ ignoring case, since Java compares them that way. Unset, every alias is derived: the subject common name in lower case " +
 				"(else the first DNS name), with `-2`, `-3`, ... on repeats.",
+			Validators:    []validator.List{listvalidator.NoNullValues()},
 			PlanModifiers: replace,
 		},
 		"entry_aliases": schema.ListAttribute{

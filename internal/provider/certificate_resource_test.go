@@ -1,0 +1,141 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+// Plan behaviour shared by every certificate resource.
+
+func TestAccCertificate_invalidHours(t *testing.T) {
+	testPlanErrors(t, "", map[string]planErrorCase{
+		"renewal window as long as validity": {`
+resource "mtls_root_ca" "bad" {
+  subject               = { common_name = "x" }
+  validity_period_hours = 100
+  early_renewal_hours   = 100
+}`, `(?s)Renewal window covers the whole validity.*below validity_period_hours`},
+		"validity beyond 100 years": {`
+resource "mtls_root_ca" "bad" {
+  subject               = { common_name = "x" }
+  validity_period_hours = 876001
+}`, `(?s)validity_period_hours.*between 1 and 876000`},
+		"null SAN element": {`
+resource "mtls_client_cert" "bad" {
+  ca_cert_pem        = "x"
+  ca_private_key_pem = "y"
+  dns_names          = ["a.example.com", null]
+}`, `(?s)dns_names.*null`},
+	})
+}
+
+// A subject whose fields are unknown at plan is not mistaken for an empty one.
+func TestAccCertificate_unknownSubjectField(t *testing.T) {
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+resource "terraform_data" "name" {
+  input = "Late Root"
+}
+
+resource "mtls_root_ca" "root" {
+  subject = { common_name = terraform_data.name.output }
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("mtls_root_ca.root", tfjsonpath.New("subject_dn"), knownvalue.StringExact("CN=Late Root")),
+			},
+		}},
+	})
+}
+
+// Removing an Optional+Computed attribute brings its default back, and the
+// certificate is replaced: a removed server_auth must really go.
+func TestAccCertificate_removedAttributesRestoreDefaults(t *testing.T) {
+	root := `
+resource "mtls_root_ca" "root" {
+  subject = { common_name = "Root" }
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: root + `
+resource "mtls_client_cert" "c" {
+  ca_cert_pem         = mtls_root_ca.root.cert_pem
+  ca_private_key_pem  = mtls_root_ca.root.private_key_pem
+  dns_names           = ["c.example.com"]
+  key_algorithm       = "RSA_2048"
+  extended_key_usages = ["client_auth", "server_auth"]
+}`,
+			},
+			{
+				Config: root + `
+resource "mtls_client_cert" "c" {
+  ca_cert_pem        = mtls_root_ca.root.cert_pem
+  ca_private_key_pem = mtls_root_ca.root.private_key_pem
+  dns_names          = ["c.example.com"]
+}`,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("mtls_client_cert.c", plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("mtls_client_cert.c", tfjsonpath.New("key_algorithm"), knownvalue.StringExact("ECDSA_P256")),
+					statecheck.ExpectKnownValue("mtls_client_cert.c", tfjsonpath.New("extended_key_usages"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("client_auth")})),
+				},
+				Check: checkChainVerifies("mtls_client_cert.c", "mtls_root_ca.root", "client"),
+			},
+		},
+	})
+}
+
+// The CA key in another form (re-encrypted with a new passphrase) updates
+// what it signed in place; a key of another CA is refused at plan.
+func TestAccCertificate_caKeyFormChangesInPlace(t *testing.T) {
+	config := func(pass, key string) string {
+		return `
+resource "mtls_root_ca" "root" {
+  subject                = { common_name = "Root" }
+  private_key_passphrase = "` + pass + `"
+}
+
+resource "mtls_root_ca" "other" {
+  subject = { common_name = "Other" }
+}
+
+resource "mtls_server_cert" "web" {
+  ca_cert_pem               = mtls_root_ca.root.cert_pem
+  ca_private_key_pem        = ` + key + `
+  ca_private_key_passphrase = "` + pass + `"
+  dns_names                 = ["web.example.com"]
+}`
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config("first-pass", "mtls_root_ca.root.private_key_pem_encrypted")},
+			{
+				Config: config("second-pass", "mtls_root_ca.root.private_key_pem_encrypted"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("mtls_root_ca.root", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("mtls_server_cert.web", plancheck.ResourceActionUpdate),
+				}},
+			},
+			{
+				Config:      config("second-pass", "mtls_root_ca.other.private_key_pem"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`CA private key does not match the CA certificate`),
+			},
+		},
+	})
+}
