@@ -158,7 +158,7 @@ func TestAccRootCA_invalidInputs(t *testing.T) {
 		"bad IP range": {`subject = { common_name = "x" }
   permitted_ip_ranges = ["10.0.0.0"]`, `(?s)Invalid IP range constraint.*CIDR`},
 		"zero validity": {`subject = { common_name = "x" }
-  validity_period_hours = 0`, `(?s)validity_period_hours.*at least 1`},
+  validity_period_hours = 0`, `(?s)validity_period_hours.*between 1 and 876000`},
 	}
 	for name, tc := range cases {
 		cases[name] = planErrorCase{"resource \"mtls_root_ca\" \"bad\" {\n  " + tc.config + "\n}", tc.err}
