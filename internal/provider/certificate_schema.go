@@ -225,7 +225,7 @@ func leafAttributes(k certKind) map[string]schema.Attribute {
 		"csr_pem": schema.StringAttribute{
 			Optional: true,
 			MarkdownDescription: "A PKCS#10 certificate signing request in PEM. When set, no key is generated and none enters state: the certificate certifies the CSR's public key. " +
-				"The CSR's signature is verified. Taken from the CSR: the public key; the subject when `subject` is unset; the SANs when none of `dns_names`, `ip_addresses`, `uris`, `email_addresses` is set. " +
+				"The CSR's signature is verified. Taken from the CSR: the public key; the subject when `subject` is unset (the attributes `subject` supports; others, such as the deprecated emailAddress, are dropped: put addresses in `email_addresses`); the SANs when none of `dns_names`, `ip_addresses`, `uris`, `email_addresses` is set. " +
 				"Never taken from the CSR: key usage, extended key usage, basic constraints and any other requested extension; the profile decides those.",
 			Validators: []validator.String{
 				stringvalidator.ConflictsWith(path.MatchRoot("key_algorithm"), path.MatchRoot("private_key_passphrase")),
