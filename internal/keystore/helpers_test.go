@@ -9,11 +9,12 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"math/big"
 	"net"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 // testPKI is a root -> intermediate -> client leaf hierarchy plus a server
@@ -99,22 +100,22 @@ func newTestPKI(leafKeyType string) (*testPKI, error) {
 			ExtKeyUsage: []x509.ExtKeyUsage{eku},
 		}
 	}
-	if p.root, err = issue(ca("Keystore Test Root CA"), nil, p.rootKey, p.rootKey); err != nil {
+	if p.root, err = testtools.SignCertificate(ca("Keystore Test Root CA"), nil, p.rootKey, p.rootKey); err != nil {
 		return nil, err
 	}
-	if p.intermediate, err = issue(ca("Keystore Test Intermediate CA"), p.root, p.rootKey, p.intermediateKey); err != nil {
+	if p.intermediate, err = testtools.SignCertificate(ca("Keystore Test Intermediate CA"), p.root, p.rootKey, p.intermediateKey); err != nil {
 		return nil, err
 	}
 	leaf := endEntity("Client Leaf", x509.ExtKeyUsageClientAuth)
 	leaf.DNSNames = []string{"client.example.test"}
 	leaf.KeyUsage = keyUsageFor(p.leafKey)
-	if p.leaf, err = issue(leaf, p.intermediate, p.intermediateKey, p.leafKey); err != nil {
+	if p.leaf, err = testtools.SignCertificate(leaf, p.intermediate, p.intermediateKey, p.leafKey); err != nil {
 		return nil, err
 	}
 	server := endEntity("localhost", x509.ExtKeyUsageServerAuth)
 	server.DNSNames = []string{"localhost"}
 	server.IPAddresses = []net.IP{net.IPv4(127, 0, 0, 1)}
-	if p.server, err = issue(server, p.intermediate, p.intermediateKey, p.serverKey); err != nil {
+	if p.server, err = testtools.SignCertificate(server, p.intermediate, p.intermediateKey, p.serverKey); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -127,21 +128,6 @@ func keyUsageFor(key crypto.Signer) x509.KeyUsage {
 		return x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment
 	}
 	return x509.KeyUsageDigitalSignature
-}
-
-func issue(template, parent *x509.Certificate, parentKey, subjectKey crypto.Signer) (*x509.Certificate, error) {
-	var err error
-	if template.SerialNumber, err = rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127)); err != nil {
-		return nil, err
-	}
-	if parent == nil {
-		parent = template
-	}
-	der, err := x509.CreateCertificate(rand.Reader, template, parent, subjectKey.Public(), parentKey)
-	if err != nil {
-		return nil, err
-	}
-	return x509.ParseCertificate(der)
 }
 
 // samePrivateKey reports whether a decoded key equals the one encoded.

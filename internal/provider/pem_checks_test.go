@@ -7,7 +7,6 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/mtlsforge/terraform-provider-mtls/internal/pki"
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 // testCert is a certificate made with crypto/x509 alone, so these checks do
@@ -34,17 +34,13 @@ func newTestCert(t *testing.T, template *x509.Certificate, parent *testCert) tes
 	if err != nil {
 		t.Fatal(err)
 	}
-	template.SerialNumber = big.NewInt(time.Now().UnixNano())
 	template.NotBefore, template.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
-	issuer, issuerKey := template, crypto.Signer(key)
+	var issuer *x509.Certificate
+	issuerKey := crypto.Signer(key)
 	if parent != nil {
 		issuer, issuerKey = parent.cert, parent.key
 	}
-	der, err := x509.CreateCertificate(rand.Reader, template, issuer, key.Public(), issuerKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
+	cert, err := testtools.SignCertificate(template, issuer, issuerKey, key)
 	if err != nil {
 		t.Fatal(err)
 	}

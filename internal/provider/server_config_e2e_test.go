@@ -176,12 +176,7 @@ func (setup liveSetup) writeExpiredClient(t *testing.T, s *terraform.State) (tes
 	if err != nil {
 		return testtools.ClientFiles{}, err
 	}
-	serial, err := pki.NewSerialNumber()
-	if err != nil {
-		return testtools.ClientFiles{}, err
-	}
 	template := &x509.Certificate{
-		SerialNumber:   serial,
 		Subject:        pkix.Name{CommonName: "expired"},
 		EmailAddresses: []string{"expired@example.com"},
 		NotBefore:      time.Now().Add(-2 * time.Hour),
@@ -189,13 +184,9 @@ func (setup liveSetup) writeExpiredClient(t *testing.T, s *terraform.State) (tes
 		KeyUsage:       x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:    []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
 	}
-	der, err := x509.CreateCertificate(rand.Reader, template, issuers[0], key.Public(), issuerKey)
+	cert, err := testtools.SignCertificate(template, issuers[0], issuerKey, key)
 	if err != nil {
 		return testtools.ClientFiles{}, fmt.Errorf("signing the expired client certificate: %w", err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return testtools.ClientFiles{}, err
 	}
 	encoded, err := pki.EncodeKey(key)
 	if err != nil {

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 // testCA is a certificate authority for tests, built with crypto/x509 only.
@@ -55,7 +57,6 @@ func newTestCA(t testing.TB, commonName string, parent *testCA) *testCA {
 	t.Helper()
 	key := newKey(t)
 	template := &x509.Certificate{
-		SerialNumber:          randomSerial(t),
 		Subject:               pkix.Name{CommonName: commonName, Organization: []string{"mtls render test"}},
 		NotBefore:             time.Now().Add(-time.Hour),
 		NotAfter:              time.Now().Add(24 * time.Hour),
@@ -63,19 +64,16 @@ func newTestCA(t testing.TB, commonName string, parent *testCA) *testCA {
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 	}
-	issuer, issuerKey := template, key
+	var issuer *x509.Certificate
+	issuerKey := key
 	if parent != nil {
 		issuer, issuerKey = parent.cert, parent.key
 	}
-	der, err := x509.CreateCertificate(rand.Reader, template, issuer, key.Public(), issuerKey)
+	cert, err := testtools.SignCertificate(template, issuer, issuerKey, key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testCA{cert: cert, key: key, certPEM: pemBlock("CERTIFICATE", der)}
+	return &testCA{cert: cert, key: key, certPEM: pemBlock("CERTIFICATE", cert.Raw)}
 }
 
 // issue returns a leaf certificate and its PKCS#8 key, both PEM.
@@ -92,22 +90,19 @@ func (ca *testCA) issue(t testing.TB, commonName string, opts leafOptions) (cert
 		notBefore = opts.notAfter.Add(-24 * time.Hour)
 	}
 	template := &x509.Certificate{
-		SerialNumber: randomSerial(t),
-		Subject:      pkix.Name{CommonName: commonName, Organization: []string{"mtls render test"}},
-		NotBefore:    notBefore,
-		NotAfter:     opts.notAfter,
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  opts.usages,
-		DNSNames:     opts.dnsNames,
-		IPAddresses:  opts.ips,
+		Subject:     pkix.Name{CommonName: commonName, Organization: []string{"mtls render test"}},
+		NotBefore:   notBefore,
+		NotAfter:    opts.notAfter,
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: opts.usages,
+		DNSNames:    opts.dnsNames,
+		IPAddresses: opts.ips,
 	}
-	der, err := x509.CreateCertificate(rand.Reader, template, ca.cert, key.Public(), ca.key)
+	cert, err := testtools.SignCertificate(template, ca.cert, ca.key, key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cert, err = x509.ParseCertificate(der); err != nil {
-		t.Fatal(err)
-	}
+	der := cert.Raw
 	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
 		t.Fatal(err)
