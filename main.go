@@ -11,7 +11,8 @@ import (
 )
 
 //go:generate terraform fmt -recursive ./examples/
-//go:generate go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate --provider-name mtls
+// tfplugindocs lives in the tools module (tools/go.mod), apart from the provider's dependencies.
+//go:generate go run -C tools github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate --provider-dir .. --provider-name mtls
 
 // version is set by goreleaser.
 var version = "dev"
