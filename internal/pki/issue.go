@@ -13,6 +13,7 @@ import (
 	"math/big"
 	"net"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -66,7 +67,7 @@ func NewIssuer(certPEM, keyPEM, passphrase string) (*Issuer, []*FieldError) {
 	iss := &Issuer{Cert: certs[0], Chain: certs[1:]}
 	var errs []*FieldError
 	if err := CheckChainOrder(certs); err != nil {
-		errs = append(errs, fieldErr("ca_cert_pem", "CA chain out of order", "%s. Give the issuing CA first, then each issuer in turn (an intermediate's chain_pem or ca_chain_pem is in this order).", err))
+		errs = append(errs, fieldErr("ca_cert_pem", "CA chain out of order", "In ca_cert_pem, %s. Give the issuing CA first, then each issuer in turn, each certificate followed by the one that signed it (an intermediate's chain_pem or ca_chain_pem is in this order).", err))
 	}
 	if err := CheckCanSign(iss.Cert); err != nil {
 		errs = append(errs, fieldErr("ca_cert_pem", "Certificate cannot issue certificates", "%s.", err))
@@ -102,13 +103,30 @@ func CheckCanSign(cert *x509.Certificate) error {
 }
 
 // CheckChainOrder checks that each certificate is signed by the next one.
+// The error numbers the certificates from 1 in the order given.
 func CheckChainOrder(certs []*x509.Certificate) error {
-	for i := 0; i+1 < len(certs); i++ {
-		if err := certs[i].CheckSignatureFrom(certs[i+1]); err != nil {
-			return fmt.Errorf("certificate %d (%q) is not signed by certificate %d (%q)", i+1, certs[i].Subject.String(), i+2, certs[i+1].Subject.String())
-		}
+	if i := ChainBreak(certs); i >= 0 {
+		return NotSignedError(certs, i+1, i)
 	}
 	return nil
+}
+
+// ChainBreak returns the index of the first certificate that is not signed
+// by the one after it, or -1 when each is.
+func ChainBreak(certs []*x509.Certificate) int {
+	for i := 0; i+1 < len(certs); i++ {
+		if certs[i].CheckSignatureFrom(certs[i+1]) != nil {
+			return i
+		}
+	}
+	return -1
+}
+
+// NotSignedError says that certs[signer] does not sign certs[signed],
+// numbering them from 1 in the order of certs, issuer first.
+func NotSignedError(certs []*x509.Certificate, signer, signed int) error {
+	return fmt.Errorf("certificate %d (subject %q) does not sign certificate %d (subject %q)",
+		signer+1, certs[signer].Subject.String(), signed+1, certs[signed].Subject.String())
 }
 
 // IsSelfSigned reports whether cert is self-issued and verifies with its own key.
@@ -126,15 +144,15 @@ func (r *Request) Check(issuer *Issuer) []*FieldError {
 	if r.Profile.IsCA() && r.Subject.IsEmpty() {
 		errs = append(errs, fieldErr("subject", "CA subject is empty", "A CA certificate needs a subject: set subject.common_name (and organization)."))
 	}
-	switch r.Profile {
-	case ProfileServer:
-		if len(r.Names.DNSNames)+len(r.Names.IPAddresses) == 0 {
-			errs = append(errs, fieldErr("dns_names", "Server certificate without DNS or IP names", "TLS clients match the server's name against subject alternative names only, never the common name. Set dns_names and/or ip_addresses."))
-		}
-	case ProfileClient:
-		if r.Names.IsEmpty() {
-			errs = append(errs, fieldErr("dns_names", "Client certificate without subject alternative names", "Set at least one of dns_names, ip_addresses, uris (e.g. a SPIFFE ID) or email_addresses: the common name alone is not a name peers should rely on."))
-		}
+	switch {
+	case r.Profile == ProfileServer && len(r.Names.DNSNames)+len(r.Names.IPAddresses) == 0:
+		errs = append(errs, fieldErr("dns_names", "Server certificate without DNS or IP names", "TLS clients match the server's name against DNS and IP subject alternative names only, never the common name. Set dns_names and/or ip_addresses."))
+	case r.Profile == ProfileClient && r.servesTLS() && len(r.Names.DNSNames)+len(r.Names.IPAddresses) == 0:
+		// A peer certificate (server_auth and client_auth) is a server certificate.
+		errs = append(errs, fieldErr("dns_names", "Peer certificate without DNS or IP names", "extended_key_usages includes server_auth, so this certificate also serves TLS, and TLS clients match the server's name against DNS and IP subject alternative names only, never the common name. Set dns_names and/or ip_addresses, or remove server_auth."))
+	case r.Profile == ProfileClient && r.Subject.CommonName == "" && r.Names.IsEmpty():
+		// A subject alone is a normal client identity (PostgreSQL's role, Apache's SSL_CLIENT_S_DN_CN, MySQL's REQUIRE SUBJECT).
+		errs = append(errs, fieldErr("subject", "Client certificate without a name", "Set subject.common_name (the identity servers map to a user, e.g. a PostgreSQL role), or at least one of dns_names, ip_addresses, uris (e.g. a SPIFFE ID) or email_addresses. In CSR mode the CSR's subject and names count."))
 	}
 	if len(r.Names.DNSNames)+len(r.Names.IPAddresses)+len(r.Names.URIs)+len(r.Names.EmailAddresses) > 0 && r.Profile.IsCA() {
 		errs = append(errs, fieldErr("dns_names", "CA certificates carry no subject alternative names", "Remove the names; use permitted_dns_domains to limit what the CA may sign."))
@@ -159,14 +177,24 @@ func checkCAOptions(o CAOptions) []*FieldError {
 	if o.MaxPathLength != nil && *o.MaxPathLength < 0 {
 		errs = append(errs, fieldErr("max_path_length", "Negative path length", "max_path_length must be 0 or more; leave it unset for no limit."))
 	}
-	for _, d := range append(append([]string{}, o.PermittedDNSDomains...), o.ExcludedDNSDomains...) {
-		if err := CheckDNSName(strings.TrimPrefix(d, ".")); err != nil || strings.HasPrefix(d, "*") {
-			errs = append(errs, fieldErr("permitted_dns_domains", "Invalid DNS name constraint", "%q is not a domain; use example.com (the domain and its subdomains) or .example.com (subdomains only).", d))
+	for _, l := range []struct {
+		attr    string
+		domains []string
+	}{{"permitted_dns_domains", o.PermittedDNSDomains}, {"excluded_dns_domains", o.ExcludedDNSDomains}} {
+		for _, d := range l.domains {
+			if err := CheckDNSName(strings.TrimPrefix(d, ".")); err != nil || strings.HasPrefix(d, "*") {
+				errs = append(errs, fieldErr(l.attr, "Invalid DNS name constraint", "%q is not a domain; use example.com (the domain and its subdomains) or .example.com (subdomains only).", d))
+			}
 		}
 	}
-	for _, r := range append(append([]string{}, o.PermittedIPRanges...), o.ExcludedIPRanges...) {
-		if _, _, err := net.ParseCIDR(r); err != nil {
-			errs = append(errs, fieldErr("permitted_ip_ranges", "Invalid IP range constraint", "%q is not a CIDR range such as 10.0.0.0/8 or fd00::/8.", r))
+	for _, l := range []struct {
+		attr   string
+		ranges []string
+	}{{"permitted_ip_ranges", o.PermittedIPRanges}, {"excluded_ip_ranges", o.ExcludedIPRanges}} {
+		for _, r := range l.ranges {
+			if _, _, err := net.ParseCIDR(r); err != nil {
+				errs = append(errs, fieldErr(l.attr, "Invalid IP range constraint", "%q is not a CIDR range such as 10.0.0.0/8 or fd00::/8.", r))
+			}
 		}
 	}
 	for _, e := range o.PermittedEmailAddresses {
@@ -183,11 +211,16 @@ func checkCAOptions(o CAOptions) []*FieldError {
 }
 
 func (r *Request) checkAgainstIssuer(iss *Issuer) []*FieldError {
-	var errs []*FieldError
-	if r.NotAfter.After(iss.Cert.NotAfter) {
-		errs = append(errs, fieldErr("validity_period_hours", "Certificate would outlive its CA",
-			"The certificate would be valid until %s, but the issuing CA %q expires at %s. Lower validity_period_hours, or renew the CA first.",
-			r.NotAfter.UTC().Format("2006-01-02T15:04:05Z"), iss.Cert.Subject.String(), iss.Cert.NotAfter.UTC().Format("2006-01-02T15:04:05Z")))
+	errs := r.checkValidityAgainst(iss.Cert)
+	if r.Profile == ProfileIntermediateCA {
+		for _, ca := range iss.Certs() {
+			if sameName(r.Subject.Name().ToRDNSequence(), ca.RawSubject) {
+				errs = append(errs, fieldErr("subject", "Intermediate CA has the subject of a CA above it",
+					"The subject %q is the distinguished name of CA %q in ca_cert_pem. A CA whose subject equals its issuer's looks self-signed to OpenSSL (and so to nginx, Apache and curl), which then refuses every certificate it signs. Give this CA a subject of its own, e.g. another common_name.",
+					r.Subject.Name().String(), ca.Subject.String()))
+				break
+			}
+		}
 	}
 	if r.Profile == ProfileIntermediateCA {
 		if remaining, limited := RemainingPathLength(iss.Certs()); limited {
@@ -203,6 +236,64 @@ func (r *Request) checkAgainstIssuer(iss *Issuer) []*FieldError {
 	}
 	errs = append(errs, r.checkNameConstraints(iss.Certs())...)
 	return errs
+}
+
+func (r *Request) checkValidityAgainst(ca *x509.Certificate) []*FieldError {
+	now, who := r.issuedAt(), ca.Subject.String()
+	switch {
+	case !ca.NotAfter.After(now):
+		return []*FieldError{fieldErr("ca_cert_pem", "Issuing CA has expired",
+			"CA %q expired at %s, so nothing it signs can verify, whatever its validity. Renew or rotate the CA (a new CA certificate, e.g. by replacing its resource), then issue from it.", who, timestamp(ca.NotAfter))}
+	case ca.NotBefore.After(now):
+		return []*FieldError{fieldErr("ca_cert_pem", "Issuing CA is not yet valid",
+			"CA %q is valid only from %s, after the time of issuance (%s), so what it signs cannot verify before then. Check the clock of this machine and of the one that made the CA, or wait until then.", who, timestamp(ca.NotBefore), timestamp(now))}
+	case r.NotAfter.After(ca.NotAfter):
+		return []*FieldError{fieldErr("validity_period_hours", "Certificate would outlive its CA",
+			"The certificate would be valid until %s, but the issuing CA %q expires at %s. Lower validity_period_hours, or renew the CA first.", timestamp(r.NotAfter), who, timestamp(ca.NotAfter))}
+	}
+	// A reissue at time t fails once t + validity passes the CA's end, so
+	// from failsFrom on; warn when that comes before this certificate's
+	// renewal, the one reissue that is sure to happen.
+	validity := r.NotAfter.Sub(now)
+	failsFrom, renewal := ca.NotAfter.Add(-validity), r.NotAfter.Add(-r.EarlyRenewal)
+	if renewal.After(failsFrom) {
+		return []*FieldError{{Attribute: "validity_period_hours", Warning: true, Summary: "Certificate cannot be renewed under this CA",
+			Detail: fmt.Sprintf("The issuing CA %q expires at %s. From %s on, a certificate valid for %d hours would outlive it, so renewing or replacing this one (due at %s) will fail with \"Certificate would outlive its CA\". "+
+				"Renew or rotate the CA before %s; give CAs a validity well above their certificates' (e.g. 10 years above 1) and set early_renewal_hours, so that certificates are renewed while the CA has time left.",
+				who, timestamp(ca.NotAfter), timestamp(failsFrom), int64(validity.Round(time.Hour).Hours()), timestamp(renewal), timestamp(failsFrom))}}
+	}
+	return nil
+}
+
+func (r *Request) issuedAt() time.Time {
+	if r.Now.IsZero() {
+		return r.NotBefore
+	}
+	return r.Now
+}
+
+func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// sameName compares a distinguished name with an encoded one as verifiers
+// match names (RFC 5280 section 7.1, as OpenSSL canonicalises them): the same
+// attributes in the same order, values equal up to case and spaces.
+func sameName(name pkix.RDNSequence, raw []byte) bool {
+	var other pkix.RDNSequence
+	if rest, err := asn1.Unmarshal(raw, &other); err != nil || len(rest) > 0 || len(name) != len(other) {
+		return false
+	}
+	canon := func(v any) string { return strings.ToLower(strings.Join(strings.Fields(fmt.Sprint(v)), " ")) }
+	for i := range name {
+		if len(name[i]) != len(other[i]) {
+			return false
+		}
+		for j := range name[i] {
+			if !name[i][j].Type.Equal(other[i][j].Type) || canon(name[i][j].Value) != canon(other[i][j].Value) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // RemainingPathLength returns how many more CA certificates may follow the
@@ -231,7 +322,7 @@ func Issue(r *Request, issuer *Issuer, selfKey crypto.Signer) (*x509.Certificate
 	if errs := r.Check(issuer); hasErrors(errs) {
 		return nil, errors.Join(errorsOf(errs)...)
 	}
-	tmpl, err := r.template()
+	tmpl, err := r.template(issuer)
 	if err != nil {
 		return nil, err
 	}
@@ -315,7 +406,10 @@ func NewSerialNumber() (*big.Int, error) {
 	}
 }
 
-func (r *Request) template() (*x509.Certificate, error) {
+// template is the certificate to sign. Issuer (nil for a root) supplies the
+// authority key identifier and, for an intermediate, the constraints it
+// inherits.
+func (r *Request) template(issuer *Issuer) (*x509.Certificate, error) {
 	names, _ := parseNames(r.Names)
 	serial, err := NewSerialNumber()
 	if err != nil {
@@ -339,17 +433,33 @@ func (r *Request) template() (*x509.Certificate, error) {
 		CRLDistributionPoints: r.CRLDistributionPoints,
 		IssuingCertificateURL: r.IssuingCertificateURLs,
 	}
+	var chain []*x509.Certificate
+	if issuer != nil {
+		chain = issuer.Certs()
+		// Go leaves the AKI out when subject and issuer names are equal, and
+		// takes it from the issuer only when the issuer has an SKI: set it
+		// always, so that verifiers never take the certificate for a root.
+		if t.AuthorityKeyId = issuer.Cert.SubjectKeyId; len(t.AuthorityKeyId) == 0 {
+			if t.AuthorityKeyId, err = subjectKeyID(issuer.Cert.PublicKey); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if r.Profile.IsCA() {
 		t.IsCA = true
 		t.KeyUsage = x509.KeyUsageCertSign | x509.KeyUsageCRLSign
 		t.MaxPathLen = -1
-		if r.CA.MaxPathLength != nil {
-			t.MaxPathLen = *r.CA.MaxPathLength
-			t.MaxPathLenZero = *r.CA.MaxPathLength == 0
+		pathLen := r.CA.MaxPathLength
+		if remaining, limited := RemainingPathLength(chain); pathLen == nil && limited && remaining > 0 {
+			// Unset inherits what the issuer chain leaves, so the limit holds
+			// even where the chain is not at hand.
+			pathLen = new(remaining - 1)
 		}
-		if err := applyNameConstraints(t, r.CA); err != nil {
-			return nil, err
+		if pathLen != nil {
+			t.MaxPathLen = *pathLen
+			t.MaxPathLenZero = *pathLen == 0
 		}
+		inheritedConstraints(r.CA, chain).apply(t)
 		return t, nil
 	}
 	usages := r.ExtKeyUsages
@@ -367,6 +477,24 @@ func (r *Request) template() (*x509.Certificate, error) {
 	t.KeyUsage = leafKeyUsage(r.PublicKey, t.ExtKeyUsage)
 	return t, nil
 }
+
+// servesTLS tells whether the certificate's extended key usages include
+// serverAuth, by name or by OID.
+func (r *Request) servesTLS() bool {
+	usages := r.ExtKeyUsages
+	if len(usages) == 0 {
+		usages = DefaultExtKeyUsages(r.Profile)
+	}
+	for _, u := range usages {
+		eku, oid, err := ParseExtKeyUsage(u)
+		if err == nil && (oid == nil && eku == x509.ExtKeyUsageServerAuth || oid.Equal(oidServerAuth)) {
+			return true
+		}
+	}
+	return false
+}
+
+var oidServerAuth = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 1}
 
 // DefaultExtKeyUsages is what a leaf profile gets when extended_key_usages is unset.
 func DefaultExtKeyUsages(p Profile) []string {

@@ -98,7 +98,7 @@ func TestPathLengthZeroReallyConstrains(t *testing.T) {
 
 	// Prove crypto/x509 itself rejects such a chain, so the constraint is real:
 	// build the forbidden intermediate by hand, bypassing our check.
-	tmpl, _ := req.template()
+	tmpl, _ := req.template(nil)
 	der, err := x509.CreateCertificate(nil2rand(), tmpl, root.cert, key.Public(), root.key)
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +106,7 @@ func TestPathLengthZeroReallyConstrains(t *testing.T) {
 	sub, _ := x509.ParseCertificate(der)
 	leafKey := mustKey(t, ECDSAP256)
 	lreq := leafRequest(ProfileServer, leafKey.Public(), Names{DNSNames: []string{"a.example"}})
-	lt, _ := lreq.template()
+	lt, _ := lreq.template(nil)
 	lder, _ := x509.CreateCertificate(nil2rand(), lt, sub, leafKey.Public(), key)
 	leaf, _ := x509.ParseCertificate(lder)
 	if err := VerifyIssued(leaf, &Issuer{Cert: sub, Chain: []*x509.Certificate{root.cert}}); err == nil {
@@ -159,7 +159,7 @@ func TestNameConstraints(t *testing.T) {
 			t.Errorf("%v: want error on %q, got %q", names, want, got)
 		}
 		// crypto/x509 agrees: bypass our check and verify.
-		tmpl, _ := req.template()
+		tmpl, _ := req.template(nil)
 		der, _ := x509.CreateCertificate(nil2rand(), tmpl, root.cert, key.Public(), root.key)
 		c, _ := x509.ParseCertificate(der)
 		if err := VerifyIssued(c, root.issuer()); err == nil {
@@ -177,7 +177,10 @@ func TestInputValidation(t *testing.T) {
 		want string
 	}{
 		{"server without SAN", func(r *Request) { r.Names = Names{}; r.Profile = ProfileServer }, "dns_names"},
-		{"client without SAN", func(r *Request) { r.Names = Names{} }, "dns_names"},
+		{"client without CN or SAN", func(r *Request) { r.Names, r.Subject = Names{}, Subject{} }, "subject"},
+		{"peer without DNS or IP", func(r *Request) {
+			r.Names, r.ExtKeyUsages = Names{URIs: []string{"spiffe://example.com/a"}}, []string{"server_auth", "client_auth"}
+		}, "dns_names"},
 		{"bad DNS", func(r *Request) { r.Names.DNSNames = []string{"bad_name!.com"} }, "dns_names"},
 		{"IP in DNS", func(r *Request) { r.Names.DNSNames = []string{"10.0.0.1"} }, "dns_names"},
 		{"bad IP", func(r *Request) { r.Names.IPAddresses = []string{"300.1.1.1"} }, "ip_addresses"},

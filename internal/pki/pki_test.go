@@ -2,6 +2,7 @@ package pki
 
 import (
 	"crypto"
+	"fmt"
 	"crypto/x509"
 	"strings"
 	"testing"
@@ -70,7 +71,7 @@ func newRoot(t testing.TB, alg KeyAlgorithm, opts CAOptions) testCA {
 	t.Helper()
 	key := mustKey(t, alg)
 	nb, na := Validity(testNow, 24*3650, 5)
-	req := &Request{Profile: ProfileRootCA, Subject: Subject{CommonName: "Test Root CA", Organization: "mtls tests"}, PublicKey: key.Public(), NotBefore: nb, NotAfter: na, CA: opts}
+	req := &Request{Profile: ProfileRootCA, Subject: Subject{CommonName: "Test Root CA", Organization: "mtls tests"}, PublicKey: key.Public(), NotBefore: nb, NotAfter: na, Now: testNow, CA: opts}
 	c, err := Issue(req, nil, key)
 	if err != nil {
 		t.Fatalf("issuing root: %v", err)
@@ -82,7 +83,12 @@ func newIntermediate(t testing.TB, parent *Issuer, alg KeyAlgorithm, opts CAOpti
 	t.Helper()
 	key := mustKey(t, alg)
 	nb, na := Validity(testNow, 24*1825, 5)
-	req := &Request{Profile: ProfileIntermediateCA, Subject: Subject{CommonName: "Test Intermediate CA " + string(alg), Organization: "mtls tests"}, PublicKey: key.Public(), NotBefore: nb, NotAfter: na, CA: opts}
+	// Each level its own name: a CA named like its issuer is refused.
+	cn := "Test Intermediate CA " + string(alg)
+	if level := len(parent.Certs()); level > 1 {
+		cn += fmt.Sprintf(" L%d", level)
+	}
+	req := &Request{Profile: ProfileIntermediateCA, Subject: Subject{CommonName: cn, Organization: "mtls tests"}, PublicKey: key.Public(), NotBefore: nb, NotAfter: na, Now: testNow, CA: opts}
 	c, err := Issue(req, parent, nil)
 	if err != nil {
 		t.Fatalf("issuing intermediate: %v", err)
@@ -92,7 +98,7 @@ func newIntermediate(t testing.TB, parent *Issuer, alg KeyAlgorithm, opts CAOpti
 
 func leafRequest(p Profile, pub crypto.PublicKey, names Names) *Request {
 	nb, na := Validity(testNow, 24*90, 5)
-	return &Request{Profile: p, Subject: Subject{CommonName: "leaf"}, Names: names, PublicKey: pub, NotBefore: nb, NotAfter: na}
+	return &Request{Profile: p, Subject: Subject{CommonName: "leaf"}, Names: names, PublicKey: pub, NotBefore: nb, NotAfter: na, Now: testNow}
 }
 
 func fieldAttrs(errs []*FieldError) string {

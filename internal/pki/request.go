@@ -121,6 +121,12 @@ type Request struct {
 	PublicKey crypto.PublicKey
 	NotBefore time.Time
 	NotAfter  time.Time
+	// Now is the time of issuance (NotBefore less the backdating); zero
+	// means NotBefore.
+	Now time.Time
+	// EarlyRenewal is how long before NotAfter the certificate is due for
+	// renewal (early_renewal_hours), for the warning that renewal will fail.
+	EarlyRenewal time.Duration
 	// ExtKeyUsages are names from ExtKeyUsageNames or dotted OIDs; empty means
 	// the profile default (server_auth or client_auth).
 	ExtKeyUsages []string
