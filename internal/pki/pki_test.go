@@ -2,8 +2,8 @@ package pki
 
 import (
 	"crypto"
-	"fmt"
 	"crypto/x509"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
