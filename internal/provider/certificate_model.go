@@ -248,7 +248,8 @@ func (p modelParts) issuerKnown() bool {
 func (p modelParts) request(ctx context.Context, kind certKind, now time.Time, pub crypto.PublicKey, csr *x509.CertificateRequest, diags *diag.Diagnostics) *pki.Request {
 	b := p.base
 	nb, na := pki.Validity(now, b.ValidityPeriodHours.ValueInt64(), b.BackdateMinutes.ValueInt64())
-	req := &pki.Request{Profile: kind.profile, PublicKey: pub, NotBefore: nb, NotAfter: na}
+	req := &pki.Request{Profile: kind.profile, PublicKey: pub, NotBefore: nb, NotAfter: na, Now: now.UTC().Truncate(time.Second),
+		EarlyRenewal: time.Duration(b.EarlyRenewalHours.ValueInt64()) * time.Hour}
 	if !b.Subject.IsNull() {
 		var s subjectModel
 		diags.Append(b.Subject.As(ctx, &s, basetypes.ObjectAsOptions{})...)

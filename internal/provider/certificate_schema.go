@@ -62,7 +62,9 @@ func certificateSchema(k certKind) schema.Schema {
 		"validity_period_hours": schema.Int64Attribute{
 			Optional: true, Computed: true,
 			MarkdownDescription: fmt.Sprintf("How long the certificate is valid, in hours from creation. Defaults to %d (%s).", k.defaultValidityHours, humanHours(k.defaultValidityHours)) +
-				signedNote(k, " Must end before the issuing CA expires: a longer period is an error at plan time, not silently shortened."),
+				signedNote(k, " Must end before the issuing CA expires: a longer period is an error at plan time, not silently shortened. "+
+					"When the renewal of this certificate (at `not_after` less `early_renewal_hours`) would come too late for a new one of this period to end before the CA does, a warning gives the date from which reissuing fails. "+
+					"Give CAs a validity well above their certificates' (a root of 10 years over leaves of 1), set `early_renewal_hours`, and renew or rotate each CA before that date."),
 			Default:       int64default.StaticInt64(k.defaultValidityHours),
 			Validators:    []validator.Int64{int64validator.Between(1, maxHours)},
 			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
@@ -99,7 +101,7 @@ func certificateSchema(k certKind) schema.Schema {
 		},
 	}
 	if k.profile.IsCA() {
-		addAll(attrs, caOptionAttributes())
+		addAll(attrs, caOptionAttributes(k))
 	}
 	if k.signed() {
 		addAll(attrs, issuerAttributes(k))
@@ -141,7 +143,7 @@ func subjectAttribute(k certKind) schema.SingleNestedAttribute {
 	a := schema.SingleNestedAttribute{
 		MarkdownDescription: "The subject distinguished name. Each field holds one value.",
 		Attributes: map[string]schema.Attribute{
-			"common_name":         field("Common name (CN), at most 64 characters. Peers match names against the subject alternative names, not against this.", pki.MaxCommonNameLength),
+			"common_name":         field("Common name (CN), at most 64 characters. TLS clients match a server's name against the subject alternative names, never this; servers that map client certificates to users often read it (PostgreSQL's role, Apache's `SSL_CLIENT_S_DN_CN`, nginx's `$ssl_client_s_dn`).", pki.MaxCommonNameLength),
 			"organization":        field("Organization (O).", 64),
 			"organizational_unit": field("Organizational unit (OU).", 64),
 			"country":             field("Two-letter country code (C).", 2),
@@ -163,21 +165,35 @@ func subjectAttribute(k certKind) schema.SingleNestedAttribute {
 	return a
 }
 
-func caOptionAttributes() map[string]schema.Attribute {
+func caOptionAttributes(k certKind) map[string]schema.Attribute {
+	inter := func(s string) string {
+		if k.profile == pki.ProfileIntermediateCA {
+			return s
+		}
+		return ""
+	}
+	// Inherited constraints are carried by the certificate, so that they hold
+	// where the root is not at hand (chain_pem leaves it out).
+	permitted := inter(" When unset, this intermediate inherits the permitted subtrees of the CAs above it (all of them must allow a name); when set, they must lie inside those, which is checked at plan time.")
+	excluded := inter(" The excluded subtrees of the CAs above this intermediate are added to these.")
 	return map[string]schema.Attribute{
 		"max_path_length": schema.Int64Attribute{
 			Optional: true,
 			MarkdownDescription: "How many intermediate CAs may follow this one in a chain. Unset means no limit; `0` means this CA may sign only leaf certificates " +
-				"(encoded as `pathLenConstraint 0`, which verifiers enforce).",
+				"(encoded as `pathLenConstraint 0`, which verifiers enforce)." +
+				inter(" On an intermediate, unset means what the CAs above leave: when any of them limits the path, one less than the issuer may still have below it "+
+					"(a root with `max_path_length = 1` makes its intermediates `0`), so that the limit holds even where the root is not at hand, as when this CA's `chain_pem` is passed as `ca_cert_pem`. "+
+					"A larger value is an error at plan time."),
 			Validators:    []validator.Int64{int64validator.AtLeast(0)},
 			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 		},
-		"permitted_dns_domains":     stringList("Name constraint: DNS names this CA may certify. `example.com` covers the domain and its subdomains, `.example.com` only subdomains. Name constraints are marked critical."),
-		"excluded_dns_domains":      stringList("Name constraint: DNS names this CA may not certify, in the same form as `permitted_dns_domains`."),
-		"permitted_ip_ranges":       stringList("Name constraint: IP ranges (CIDR, e.g. `10.0.0.0/8`) this CA may certify."),
-		"excluded_ip_ranges":        stringList("Name constraint: IP ranges (CIDR) this CA may not certify."),
-		"permitted_email_addresses": stringList("Name constraint: email addresses this CA may certify: a mailbox (`ops@example.com`), a host (`example.com`) or a domain (`.example.com`)."),
-		"permitted_uri_domains":     stringList("Name constraint: hosts of URI names (e.g. SPIFFE trust domains) this CA may certify: `example.org` or `.example.org`."),
+		"permitted_dns_domains": stringList("Name constraint: DNS names this CA may certify. `example.com` covers the domain and its subdomains, `.example.com` only subdomains. Name constraints are marked critical." +
+			inter(" An intermediate certificate carries the name constraints of the CAs above it, so that they hold even where the root is not at hand, as when this CA's `chain_pem` is passed as `ca_cert_pem`.") + permitted),
+		"excluded_dns_domains":      stringList("Name constraint: DNS names this CA may not certify, in the same form as `permitted_dns_domains`." + excluded),
+		"permitted_ip_ranges":       stringList("Name constraint: IP ranges (CIDR, e.g. `10.0.0.0/8`) this CA may certify." + permitted),
+		"excluded_ip_ranges":        stringList("Name constraint: IP ranges (CIDR) this CA may not certify." + excluded),
+		"permitted_email_addresses": stringList("Name constraint: email addresses this CA may certify: a mailbox (`ops@example.com`), a host (`example.com`) or a domain (`.example.com`)." + permitted),
+		"permitted_uri_domains":     stringList("Name constraint: hosts of URI names (e.g. SPIFFE trust domains) this CA may certify: `example.org` or `.example.org`." + permitted),
 	}
 }
 
@@ -252,8 +268,11 @@ func signedNote(k certKind, s string) string {
 }
 
 func serverNote(k certKind) string {
-	if k.profile == pki.ProfileServer {
+	switch k.profile {
+	case pki.ProfileServer:
 		return " A server certificate needs at least one DNS name or IP address."
+	case pki.ProfileClient:
+		return " A peer certificate (`server_auth` in `extended_key_usages`) is a server certificate too and needs at least one DNS name or IP address."
 	}
 	return ""
 }

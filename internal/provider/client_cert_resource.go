@@ -10,7 +10,9 @@ var clientCertKind = certKind{
 	typeName: "client_cert",
 	profile:  pki.ProfileClient,
 	summary: "A TLS client certificate (extended key usage clientAuth by default) signed by a CA, with its own private key or for a CSR so the key never leaves the client. " +
-		"It needs at least one subject alternative name (DNS, IP, URI such as a SPIFFE ID, or email).",
+		"It needs a subject `common_name` or at least one subject alternative name (DNS, IP, URI such as a SPIFFE ID, or email). " +
+		"A common name alone is a normal client identity, the one PostgreSQL (the role), Apache (`SSL_CLIENT_S_DN_CN`), nginx (`$ssl_client_s_dn`) and MySQL (`REQUIRE SUBJECT`) map; such a certificate carries no subject alternative name extension. " +
+		"With `server_auth` in `extended_key_usages` (a peer certificate) it is a server certificate too, and needs a DNS name or IP address.",
 	defaultValidityHours: 8760,
 }
 

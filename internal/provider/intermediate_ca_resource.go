@@ -10,7 +10,8 @@ var intermediateCAKind = certKind{
 	typeName: "intermediate_ca",
 	profile:  pki.ProfileIntermediateCA,
 	summary: "An intermediate certificate authority signed by a root or another intermediate, with its own private key. " +
-		"Its `max_path_length` must fit within the issuer's, and its names within the issuer's name constraints; both are checked at plan time.",
+		"It carries the path length and name constraints of the CAs above it, so that they hold also where only its `chain_pem` (which leaves out the root) is at hand; its own may only narrow them, which is checked at plan time. " +
+		"Its subject must differ from that of every CA above it: OpenSSL takes a CA named like its issuer for a self-signed root.",
 	defaultValidityHours: 5 * 8760,
 }
 

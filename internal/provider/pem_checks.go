@@ -37,12 +37,15 @@ func inspectClientCAChain(attr path.Path, text string, diags *diag.Diagnostics) 
 	}
 	// Issuing CA first is what the certificate resources output; root first
 	// is how many hand-made bundles are written. Both describe one chain.
-	if pki.CheckChainOrder(certs) != nil {
+	if forward := pki.ChainBreak(certs); forward >= 0 {
 		reversed := slices.Clone(certs)
 		slices.Reverse(reversed)
-		if err := pki.CheckChainOrder(reversed); err != nil {
+		if backward := pki.ChainBreak(reversed); backward >= 0 {
+			// Both breaks numbered in the bundle's own order: reversed[i] is certs[n-1-i].
+			n := len(certs)
 			diags.AddAttributeError(attr, "Not a certificate chain",
-				fmt.Sprintf("%v. The certificates must form one chain, each signed by the next (issuing CA first, root last) or the reverse, because their number sets the verification depth. Give one CA chain, e.g. a client certificate's ca_chain_pem.", err))
+				fmt.Sprintf("Read issuing CA first, %v; read root first, %v. The certificates must form one chain, each signed by the next (issuing CA first, root last) or the reverse, because their number sets the verification depth. Give one CA chain, e.g. a client certificate's ca_chain_pem.",
+					pki.NotSignedError(certs, forward+1, forward), pki.NotSignedError(certs, n-2-backward, n-1-backward)))
 			return nil, 0
 		}
 		certs = reversed

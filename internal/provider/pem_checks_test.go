@@ -107,6 +107,16 @@ func TestInspectCAChain(t *testing.T) {
 			}
 		})
 	}
+	// Both readings of a broken bundle number its certificates in the order given.
+	t.Run("broken chain is numbered as given", func(t *testing.T) {
+		var diags diag.Diagnostics
+		inspectClientCAChain(attr, inter.pem()+root.pem()+other.pem(), &diags)
+		want := `Read issuing CA first, certificate 3 (subject "CN=Other Root") does not sign certificate 2 (subject "CN=Root"); ` +
+			`read root first, certificate 2 (subject "CN=Root") does not sign certificate 3 (subject "CN=Other Root").`
+		if len(diags) != 1 || !strings.HasPrefix(diags[0].Detail(), want) {
+			t.Errorf("diagnostics %q, want a detail starting %q", diags, want)
+		}
+	})
 	t.Run("CN-only leaf is named", func(t *testing.T) {
 		var diags diag.Diagnostics
 		inspectClientCAChain(attr, cnOnly.pem(), &diags)
