@@ -216,7 +216,7 @@ func (r *Request) checkAgainstIssuer(iss *Issuer) []*FieldError {
 		for _, ca := range iss.Certs() {
 			if sameName(r.Subject.Name().ToRDNSequence(), ca.RawSubject) {
 				errs = append(errs, fieldErr("subject", "Intermediate CA has the subject of a CA above it",
-					"The subject %q is the distinguished name of CA %q in ca_cert_pem. A CA whose subject equals its issuer's looks self-signed to OpenSSL (and so to nginx, Apache and curl), which then refuses every certificate it signs. Give this CA a subject of its own, e.g. another common_name.",
+					"The subject %q is the distinguished name of CA %q in ca_cert_pem. OpenSSL (and so nginx, Apache and curl) finds issuers by name: it takes a CA named like its issuer for a self-signed certificate, and one named like a CA higher up for that CA, and refuses every certificate it signs. Give this CA a subject of its own, e.g. another common_name.",
 					r.Subject.Name().String(), ca.Subject.String()))
 				break
 			}

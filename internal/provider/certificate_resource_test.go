@@ -2,7 +2,9 @@ package provider
 
 import (
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -138,4 +140,72 @@ resource "mtls_server_cert" "web" {
 			},
 		},
 	})
+}
+
+// A certificate whose renewal would outlive its CA is issued with a warning
+// that says from when reissuing fails: at apply when the CA is made in the
+// same run, at plan when the CA exists. One whose renewal is in time gets none.
+func TestAccCertificate_renewalOutlivesCAWarning(t *testing.T) {
+	t.Parallel()
+	tf := newTerraformCLI(t)
+	root := `
+resource "mtls_root_ca" "root" {
+  subject               = { common_name = "Short Root" }
+  validity_period_hours = 100
+}
+
+output "root_not_after" {
+  value = mtls_root_ca.root.not_after
+}
+
+resource "mtls_server_cert" "web" {
+  ca_cert_pem           = mtls_root_ca.root.cert_pem
+  ca_private_key_pem    = mtls_root_ca.root.private_key_pem
+  dns_names             = ["web.example.com"]
+  validity_period_hours = 99
+}
+`
+	warnings := func(diags []tfDiagnostic) map[string]tfDiagnostic {
+		out := map[string]tfDiagnostic{}
+		for _, d := range diags {
+			if d.Severity == "error" {
+				t.Fatalf("error: %s: %s", d.Summary, d.Detail)
+			}
+			if d.Severity == "warning" && d.Summary == "Certificate cannot be renewed under this CA" {
+				out[d.Address] = d
+			}
+		}
+		return out
+	}
+	applied := warnings(tf.Run(root, "apply", "-auto-approve", "-json"))
+	notAfter, err := time.Parse(time.RFC3339, tf.Output("root_not_after"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	failsFrom := notAfter.Add(-99 * time.Hour).UTC().Format(time.RFC3339)
+	if w, ok := applied["mtls_server_cert.web"]; !ok || !strings.Contains(w.Detail, "From "+failsFrom+" on") {
+		t.Fatalf("apply: no warning from %s on mtls_server_cert.web: %+v", failsFrom, applied)
+	}
+	planned := warnings(tf.Run(root+`
+resource "mtls_server_cert" "later" {
+  ca_cert_pem           = mtls_root_ca.root.cert_pem
+  ca_private_key_pem    = mtls_root_ca.root.private_key_pem
+  dns_names             = ["later.example.com"]
+  validity_period_hours = 99
+}
+
+resource "mtls_server_cert" "in_time" {
+  ca_cert_pem           = mtls_root_ca.root.cert_pem
+  ca_private_key_pem    = mtls_root_ca.root.private_key_pem
+  dns_names             = ["short.example.com"]
+  validity_period_hours = 48
+  early_renewal_hours   = 24
+}`, "plan", "-json"))
+	w, ok := planned["mtls_server_cert.later"]
+	if !ok || w.Snippet == nil || !strings.Contains(w.Snippet.Code, "validity_period_hours") || !strings.Contains(w.Detail, "From "+failsFrom+" on") {
+		t.Fatalf("plan: no warning on validity_period_hours of mtls_server_cert.later: %+v", planned)
+	}
+	if _, ok := planned["mtls_server_cert.in_time"]; ok || len(planned) != 1 {
+		t.Fatalf("plan: warnings %+v, want one for mtls_server_cert.later only", planned)
+	}
 }

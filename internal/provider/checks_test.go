@@ -2,9 +2,13 @@ package provider
 
 import (
 	"crypto/x509"
+	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -74,6 +78,15 @@ func checkOpenSSLVerify(t *testing.T, leafName, rootName, purpose string) func(*
 	}
 }
 
+// wrapped is a pattern for texts in this order in Terraform's output, which
+// wraps diagnostics at any space.
+func wrapped(texts ...string) string {
+	for i, t := range texts {
+		texts[i] = strings.Join(strings.Fields(regexp.QuoteMeta(t)), `\s+`)
+	}
+	return "(?s)" + strings.Join(texts, ".*")
+}
+
 type planErrorCase struct{ config, err string }
 
 // testPlanErrors applies prior (if any), then expects each case's config to
@@ -106,4 +119,72 @@ func checkFullchain(name string, want int) func(*terraform.State) error {
 		}
 		return nil
 	}
+}
+
+// tfDiagnostic is one diagnostic of Terraform's machine-readable output.
+type tfDiagnostic struct {
+	Severity string `json:"severity"`
+	Summary  string `json:"summary"`
+	Detail   string `json:"detail"`
+	Address  string `json:"address"`
+	Snippet  *struct {
+		Code string `json:"code"`
+	} `json:"snippet"`
+}
+
+// terraformCLI runs the acceptance tests' Terraform on a configuration with
+// the provider built from this tree, for what resource.Test cannot see:
+// warnings. Run returns the diagnostics of one `-json` command.
+type terraformCLI struct {
+	t       *testing.T
+	tf, dir string
+	env     []string
+}
+
+func newTerraformCLI(t *testing.T) *terraformCLI {
+	t.Helper()
+	testAccPreCheck(t)
+	plugins := t.TempDir()
+	if out, err := exec.Command("go", "build", "-o", filepath.Join(plugins, "terraform-provider-mtls"), "../..").CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	rc := writeFile(t, plugins, "terraformrc", fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"mtlsforge/mtls\" = %q\n  }\n  direct {}\n}\n", plugins))
+	return &terraformCLI{t: t, tf: os.Getenv("TF_ACC_TERRAFORM_PATH"), dir: t.TempDir(),
+		env: append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")}
+}
+
+// Run writes config and runs terraform with args, which must produce JSON
+// lines (plan -json, apply -json), and fails the test when it fails.
+func (c *terraformCLI) Run(config string, args ...string) []tfDiagnostic {
+	c.t.Helper()
+	writeFile(c.t, c.dir, "main.tf", "terraform {\n  required_providers {\n    mtls = { source = \"mtlsforge/mtls\" }\n  }\n}\n"+config)
+	cmd := exec.Command(c.tf, append([]string{"-chdir=" + c.dir}, args...)...)
+	cmd.Env = c.env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		c.t.Fatalf("terraform %v: %v\n%s", args, err, out)
+	}
+	var diags []tfDiagnostic
+	for _, line := range strings.Split(string(out), "\n") {
+		var msg struct {
+			Type       string        `json:"type"`
+			Diagnostic *tfDiagnostic `json:"diagnostic"`
+		}
+		if json.Unmarshal([]byte(line), &msg) == nil && msg.Type == "diagnostic" && msg.Diagnostic != nil {
+			diags = append(diags, *msg.Diagnostic)
+		}
+	}
+	return diags
+}
+
+// Output returns a root module output.
+func (c *terraformCLI) Output(name string) string {
+	c.t.Helper()
+	cmd := exec.Command(c.tf, "-chdir="+c.dir, "output", "-raw", name)
+	cmd.Env = c.env
+	out, err := cmd.Output()
+	if err != nil {
+		c.t.Fatalf("terraform output %s: %v", name, err)
+	}
+	return string(out)
 }

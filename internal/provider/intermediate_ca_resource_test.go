@@ -1,8 +1,14 @@
 package provider
 
 import (
+	"bytes"
+	"crypto/sha1"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"fmt"
+	"os/exec"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +18,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 // chainConfig is a root, an intermediate and one server and one client cert.
@@ -226,5 +234,163 @@ resource "mtls_intermediate_ca" "sub" {
 				ExpectError: regexp.MustCompile(`(?s)Path length exceeds the issuer's.*max_path_length to 0`),
 			},
 		},
+	})
+}
+
+// constrainedRootConfig is a root that permits example.internal and one CA
+// below it, and an intermediate that sets no constraints of its own.
+const constrainedRootConfig = `
+resource "mtls_root_ca" "root" {
+  subject               = { common_name = "Constrained Root" }
+  permitted_dns_domains = ["example.internal"]
+  max_path_length       = 1
+}
+
+resource "mtls_intermediate_ca" "inter" {
+  ca_cert_pem        = mtls_root_ca.root.cert_pem
+  ca_private_key_pem = mtls_root_ca.root.private_key_pem
+  subject            = { common_name = "Unconstrained Intermediate" }
+}
+`
+
+// The root's name constraints and path length hold through the
+// intermediate's chain_pem, which leaves the root out: the intermediate
+// carries them, so what could never verify fails at plan.
+func TestAccIntermediateCA_constraintsHoldThroughChainPEM(t *testing.T) {
+	good := constrainedRootConfig + `
+resource "mtls_server_cert" "good" {
+  ca_cert_pem        = mtls_intermediate_ca.inter.chain_pem
+  ca_private_key_pem = mtls_intermediate_ca.inter.private_key_pem
+  dns_names          = ["web.example.internal"]
+}`
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: good,
+			Check: resource.ComposeTestCheckFunc(
+				checkOpenSSLVerify(t, "mtls_server_cert.good", "mtls_root_ca.root", "sslserver"),
+				func(s *terraform.State) error {
+					inter, err := stateCerts(s, "mtls_intermediate_ca.inter", "cert_pem")
+					if err != nil {
+						return err
+					}
+					if c := inter[0]; strings.Join(c.PermittedDNSDomains, ",") != "example.internal" || !c.PermittedDNSDomainsCritical || c.MaxPathLen != 0 || !c.MaxPathLenZero {
+						return fmt.Errorf("intermediate carries permitted %v (critical %v), path length %d (zero %v); want the root's example.internal and 0",
+							c.PermittedDNSDomains, c.PermittedDNSDomainsCritical, c.MaxPathLen, c.MaxPathLenZero)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+	testPlanErrors(t, constrainedRootConfig, map[string]planErrorCase{
+		"leaf outside the root's domains": {constrainedRootConfig + `
+resource "mtls_server_cert" "evil" {
+  ca_cert_pem        = mtls_intermediate_ca.inter.chain_pem
+  ca_private_key_pem = mtls_intermediate_ca.inter.private_key_pem
+  dns_names          = ["evil.com"]
+}`, wrapped(`DNS name outside the CA's name constraints`, `dns_names =`, `"evil.com" is not permitted by CA "CN=Unconstrained Intermediate"`)},
+		"second-level intermediate": {constrainedRootConfig + `
+resource "mtls_intermediate_ca" "second" {
+  ca_cert_pem        = mtls_intermediate_ca.inter.chain_pem
+  ca_private_key_pem = mtls_intermediate_ca.inter.private_key_pem
+  subject            = { common_name = "Second Level" }
+}`, wrapped("Issuer may not sign CA certificates", "ca_cert_pem =", "allow no further CA")},
+		"intermediate wider than the root": {constrainedRootConfig + `
+resource "mtls_intermediate_ca" "wide" {
+  ca_cert_pem         = mtls_root_ca.root.cert_pem
+  ca_private_key_pem  = mtls_root_ca.root.private_key_pem
+  subject             = { common_name = "Wide" }
+  permitted_ip_ranges = ["10.0.0.0/8"]
+  permitted_dns_domains = ["example.com"]
+}`, wrapped("Permitted domain wider than the issuer allows", "permitted_dns_domains =", `"example.com" lies outside what CA "CN=Constrained Root" permits`)},
+	})
+}
+
+// Every certificate with an issuer carries the issuer's key identifier as
+// AKI, also below a CA made by OpenSSL without an SKI; and an intermediate
+// named like a CA above it is refused at plan, naming both.
+func TestAccIntermediateCA_authorityKeyIdentifier(t *testing.T) {
+	openssl := testtools.RequireTool(t, "openssl")
+	dir := t.TempDir()
+	if out, err := exec.Command(openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+		"-keyout", dir+"/ca.key", "-out", dir+"/ca.pem", "-subj", "/CN=OpenSSL Root Without SKI", "-days", "30",
+		"-addext", "subjectKeyIdentifier=none", "-addext", "authorityKeyIdentifier=none",
+		"-addext", "keyUsage=critical,keyCertSign,cRLSign").CombinedOutput(); err != nil {
+		t.Fatalf("openssl: %v\n%s", err, out)
+	}
+	config := clientTestChain + `
+resource "mtls_server_cert" "web" {
+  ca_cert_pem        = mtls_intermediate_ca.inter.chain_pem
+  ca_private_key_pem = mtls_intermediate_ca.inter.private_key_pem
+  dns_names          = ["web.example.internal"]
+}
+
+resource "mtls_client_cert" "below_openssl" {
+  ca_cert_pem        = file("` + dir + `/ca.pem")
+  ca_private_key_pem = file("` + dir + `/ca.key")
+  subject               = { common_name = "legacy" }
+  validity_period_hours = 24
+}`
+	akiOf := func(s *terraform.State, child, parent string) error {
+		c, err := stateCerts(s, child, "cert_pem")
+		if err != nil {
+			return err
+		}
+		p, err := stateCerts(s, parent, "cert_pem")
+		if err != nil {
+			return err
+		}
+		if len(c[0].AuthorityKeyId) == 0 || !bytes.Equal(c[0].AuthorityKeyId, p[0].SubjectKeyId) {
+			return fmt.Errorf("%s: AKI %x, issuer SKI %x", child, c[0].AuthorityKeyId, p[0].SubjectKeyId)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: resource.ComposeTestCheckFunc(
+				func(s *terraform.State) error { return akiOf(s, "mtls_intermediate_ca.inter", "mtls_root_ca.root") },
+				func(s *terraform.State) error { return akiOf(s, "mtls_server_cert.web", "mtls_intermediate_ca.inter") },
+				func(s *terraform.State) error {
+					// RFC 5280 method 1: SHA-1 of the issuer's subjectPublicKey bits.
+					ca, err := stateCerts(s, "mtls_client_cert.below_openssl", "ca_chain_pem")
+					if err != nil {
+						return err
+					}
+					var spki struct {
+						Algorithm pkix.AlgorithmIdentifier
+						PublicKey asn1.BitString
+					}
+					if _, err := asn1.Unmarshal(ca[0].RawSubjectPublicKeyInfo, &spki); err != nil {
+						return err
+					}
+					want := sha1.Sum(spki.PublicKey.Bytes)
+					leaf, _ := stateCerts(s, "mtls_client_cert.below_openssl", "cert_pem")
+					if len(ca[0].SubjectKeyId) != 0 || !bytes.Equal(leaf[0].AuthorityKeyId, want[:]) {
+						return fmt.Errorf("below a CA without SKI: AKI %x, want %x", leaf[0].AuthorityKeyId, want)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+	testPlanErrors(t, clientTestChain, map[string]planErrorCase{
+		"named like its issuer": {clientTestChain + `
+resource "mtls_intermediate_ca" "same" {
+  ca_cert_pem        = mtls_root_ca.root.cert_pem
+  ca_private_key_pem = mtls_root_ca.root.private_key_pem
+  subject            = { common_name = "Client Test Root" }
+}`, wrapped("Intermediate CA has the subject of a CA above it", "subject =", `The subject "CN=Client Test Root" is the distinguished name of CA "CN=Client Test Root" in ca_cert_pem`)},
+		"named like the root, below the intermediate": {clientTestChain + `
+resource "mtls_intermediate_ca" "same" {
+  ca_cert_pem        = "${mtls_intermediate_ca.inter.chain_pem}${mtls_root_ca.root.cert_pem}"
+  ca_private_key_pem = mtls_intermediate_ca.inter.private_key_pem
+  subject               = { common_name = "client test root" }
+  validity_period_hours = 100
+}`, wrapped("Intermediate CA has the subject of a CA above it", "subject =", `The subject "CN=client test root" is the distinguished name of CA "CN=Client Test Root"`)},
 	})
 }

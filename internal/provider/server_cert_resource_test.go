@@ -1,11 +1,14 @@
 package provider
 
 import (
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"fmt"
 	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -253,5 +256,69 @@ resource "mtls_server_cert" "node" {
 				Check: readKey("second-pass"),
 			},
 		},
+	})
+}
+
+// Errors about the CA say what is wrong with the CA, on the attribute at
+// fault: an expired or not yet valid CA is not fixed by a shorter validity,
+// excluded constraints are reported on excluded_*, and a chain out of order
+// names each certificate by its place in ca_cert_pem.
+func TestAccServerCert_messagesPointAtTheFault(t *testing.T) {
+	dir := t.TempDir()
+	ca := func(name string, notBefore, notAfter time.Time) (certFile, keyFile string) {
+		key, err := pki.GenerateKey(pki.ECDSAP256)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cert, err := testtools.SignCertificate(&x509.Certificate{
+			Subject: pkix.Name{CommonName: name}, NotBefore: notBefore, NotAfter: notAfter,
+			IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+		}, nil, key, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		enc, err := pki.EncodeKey(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return writeFile(t, dir, name+".pem", pki.EncodeCertificatesPEM(cert)), writeFile(t, dir, name+".key", enc.PKCS8PEM)
+	}
+	now := time.Now()
+	expiredCert, expiredKey := ca("expired", now.Add(-48*time.Hour), now.Add(-24*time.Hour))
+	futureCert, futureKey := ca("future", now.Add(24*time.Hour), now.Add(48*time.Hour))
+	leaf := func(cert, key string) string {
+		return `
+resource "mtls_server_cert" "bad" {
+  ca_cert_pem           = ` + cert + `
+  ca_private_key_pem    = ` + key + `
+  dns_names             = ["a.example.com"]
+  validity_period_hours = 1
+}`
+	}
+	file := func(p string) string { return `file("` + p + `")` }
+	prior := testRoot + `
+resource "mtls_root_ca" "other" {
+  subject = { common_name = "Other" }
+}
+`
+	testPlanErrors(t, prior, map[string]planErrorCase{
+		"expired CA": {leaf(file(expiredCert), file(expiredKey)),
+			wrapped("Issuing CA has expired", "ca_cert_pem =", `CA "CN=expired" expired at `, "Renew or rotate the CA")},
+		"CA not yet valid": {leaf(file(futureCert), file(futureKey)),
+			wrapped("Issuing CA is not yet valid", "ca_cert_pem =", `CA "CN=future" is valid only from`, "Check the clock")},
+		"chain out of order": {prior + leaf(`"${mtls_root_ca.root.cert_pem}${mtls_root_ca.other.cert_pem}"`, "mtls_root_ca.root.private_key_pem"),
+			wrapped("CA chain out of order", "ca_cert_pem =", `In ca_cert_pem, certificate 2 (subject "CN=Other") does not sign certificate 1 (subject "CN=Test Root").`)},
+		"excluded DNS domain": {`
+resource "mtls_root_ca" "bad" {
+  subject               = { common_name = "x" }
+  permitted_dns_domains = ["example.com"]
+  excluded_dns_domains  = ["*.example.com"]
+}`, wrapped("Invalid DNS name constraint", "excluded_dns_domains =", `"*.example.com" is not a domain`)},
+		"excluded IP range": {`
+resource "mtls_root_ca" "bad" {
+  subject             = { common_name = "x" }
+  permitted_ip_ranges = ["10.0.0.0/8"]
+  excluded_ip_ranges  = ["10.1.0.0"]
+}`, wrapped("Invalid IP range constraint", "excluded_ip_ranges =", `"10.1.0.0" is not a CIDR range`)},
 	})
 }
