@@ -108,11 +108,6 @@ type CAOptions struct {
 	PermittedURIDomains     []string
 }
 
-func (o CAOptions) hasNameConstraints() bool {
-	return len(o.PermittedDNSDomains)+len(o.ExcludedDNSDomains)+len(o.PermittedIPRanges)+
-		len(o.ExcludedIPRanges)+len(o.PermittedEmailAddresses)+len(o.PermittedURIDomains) > 0
-}
-
 // Request is everything needed to issue one certificate except the issuer.
 type Request struct {
 	Profile   Profile
