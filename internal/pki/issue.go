@@ -221,8 +221,6 @@ func (r *Request) checkAgainstIssuer(iss *Issuer) []*FieldError {
 				break
 			}
 		}
-	}
-	if r.Profile == ProfileIntermediateCA {
 		if remaining, limited := RemainingPathLength(iss.Certs()); limited {
 			switch {
 			case remaining < 1:
@@ -238,6 +236,9 @@ func (r *Request) checkAgainstIssuer(iss *Issuer) []*FieldError {
 	return errs
 }
 
+// checkValidityAgainst says what is wrong with the issuing CA's validity
+// first (an expired CA is not fixed by a shorter certificate), then whether
+// the certificate outlives the CA, and warns when its renewal would.
 func (r *Request) checkValidityAgainst(ca *x509.Certificate) []*FieldError {
 	now, who := r.issuedAt(), ca.Subject.String()
 	switch {
