@@ -7,7 +7,8 @@ import (
 	"unicode/utf16"
 )
 
-// Object identifiers used by the PKCS#12 writer (RFC 7292, RFC 8018, RFC 9579).
+// Object identifiers used by the PKCS#12 writer (RFC 7292, RFC 9579); PBES2's
+// are in internal/pbes2.
 var (
 	oidData          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
 	oidEncryptedData = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 6}
@@ -19,18 +20,10 @@ var (
 
 	oidFriendlyName = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 20}
 	oidLocalKeyID   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 21}
-	// oidJavaTrustedKeyUsage is the bag attribute Java's keytool writes on a
-	// trustedCertEntry; its value lists the EKUs the anchor is trusted for.
-	oidJavaTrustedKeyUsage = asn1.ObjectIdentifier{2, 16, 840, 1, 113894, 746875, 1, 1}
-	oidAnyExtendedKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 37, 0}
 
 	oidPBEWithSHAAnd3KeyTripleDESCBC = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1, 3}
 	oidPBEWithSHAAnd40BitRC2CBC      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1, 6}
-	oidPBES2                         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 13}
-	oidPBKDF2                        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 12}
 	oidPBMAC1                        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 14}
-	oidHMACWithSHA256                = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 9}
-	oidAES256CBC                     = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 42}
 	oidSHA1                          = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
 	oidSHA256                        = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
 )
@@ -96,18 +89,6 @@ type encryptedPrivateKeyInfo struct {
 type pbeParams struct {
 	Salt       []byte
 	Iterations int
-}
-
-type pbes2Params struct {
-	KeyDerivationFunc pkix.AlgorithmIdentifier
-	EncryptionScheme  pkix.AlgorithmIdentifier
-}
-
-type pbkdf2Params struct {
-	Salt       []byte
-	Iterations int
-	KeyLength  int                      `asn1:"optional"`
-	PRF        pkix.AlgorithmIdentifier `asn1:"optional"`
 }
 
 type pbmac1Params struct {

@@ -18,6 +18,27 @@ import (
 // can look at what go-pkcs12's decoder hides: bag attributes, algorithm
 // identifiers and iteration counts. It verifies the MAC too.
 
+// The PBES2 structures the reader parses (RFC 8018 appendix A); the writer's
+// own are in internal/pbes2.
+var (
+	oidPBES2          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 13}
+	oidPBKDF2         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 12}
+	oidHMACWithSHA256 = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 9}
+	oidAES256CBC      = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 42}
+)
+
+type pbes2Params struct {
+	KeyDerivationFunc pkix.AlgorithmIdentifier
+	EncryptionScheme  pkix.AlgorithmIdentifier
+}
+
+type pbkdf2Params struct {
+	Salt       []byte
+	Iterations int
+	KeyLength  int                      `asn1:"optional"`
+	PRF        pkix.AlgorithmIdentifier `asn1:"optional"`
+}
+
 type decodedBag struct {
 	typ     asn1.ObjectIdentifier
 	attrs   map[string][]byte // attribute OID -> DER of the SET's contents

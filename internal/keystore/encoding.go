@@ -4,6 +4,9 @@ import (
 	"crypto"
 	"fmt"
 	"strings"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/pbes2"
+	gopkcs12 "software.sslmate.com/src/go-pkcs12"
 )
 
 // Encoding names the set of algorithms a PKCS#12 archive is protected with.
@@ -67,33 +70,52 @@ const (
 
 // profile is the algorithm choice behind one Encoding. A nil field means that
 // layer is absent: certificates in the clear, a plain KeyBag, or no MAC.
+// trustStore is go-pkcs12's encoder with the same certificate cipher, MAC,
+// iteration counts and salt sizes, which writes the truststores
+// (TestTrustStoreEncodingAlgorithms holds the two to the same parameters).
 type profile struct {
 	certCipher encryptionScheme
 	keyCipher  encryptionScheme
 	mac        macScheme
+	trustStore *gopkcs12.Encoder
 }
 
 var (
-	modernCipher = pbes2AES256{iterations: modernIterations, saltLen: modernSaltLen}
+	modernCipher = pbes2.Scheme{Iterations: modernIterations, SaltLen: modernSaltLen}
 	tripleDES    = pkcs12PBE{cipher: pbeTripleDES, iterations: legacyIterations, saltLen: legacySaltLen}
 	rc2With40Bit = pkcs12PBE{cipher: pbeRC2With40Bit, iterations: legacyIterations, saltLen: legacySaltLen}
 	legacyMAC    = pkcs12HMAC{hash: crypto.SHA1, iterations: legacyIterations, saltLen: legacySaltLen}
 )
 
+// go-pkcs12's encoders have the salt sizes above; WithIterations sets both
+// the encryption and the MAC iterations (LegacyDES and LegacyRC2 would
+// otherwise use one MAC iteration).
 var profiles = map[Encoding]profile{
 	EncodingModern: {
 		certCipher: modernCipher,
 		keyCipher:  modernCipher,
 		mac:        pkcs12HMAC{hash: crypto.SHA256, iterations: modernIterations, saltLen: modernSaltLen},
+		trustStore: gopkcs12.Modern2023.WithIterations(modernIterations),
 	},
 	EncodingModern2026: {
 		certCipher: modernCipher,
 		keyCipher:  modernCipher,
 		mac:        pbmac1{iterations: modernIterations, saltLen: modernSaltLen},
+		trustStore: gopkcs12.Modern2026.WithIterations(modernIterations),
 	},
-	EncodingLegacy:       {certCipher: tripleDES, keyCipher: tripleDES, mac: legacyMAC},
-	EncodingLegacyRC2:    {certCipher: rc2With40Bit, keyCipher: tripleDES, mac: legacyMAC},
-	EncodingPasswordless: {},
+	EncodingLegacy: {
+		certCipher: tripleDES,
+		keyCipher:  tripleDES,
+		mac:        legacyMAC,
+		trustStore: gopkcs12.LegacyDES.WithIterations(legacyIterations),
+	},
+	EncodingLegacyRC2: {
+		certCipher: rc2With40Bit,
+		keyCipher:  tripleDES,
+		mac:        legacyMAC,
+		trustStore: gopkcs12.LegacyRC2.WithIterations(legacyIterations),
+	},
+	EncodingPasswordless: {trustStore: gopkcs12.Passwordless},
 }
 
 // profileFor resolves an encoding ("" means DefaultEncoding) and checks that

@@ -3,7 +3,6 @@ package keystore
 import (
 	"bytes"
 	"crypto"
-	"crypto/aes"
 	"crypto/cipher"
 	"crypto/des"
 	"crypto/hmac"
@@ -14,12 +13,15 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/pbes2"
 )
 
 // encryptionScheme encrypts a SafeContents or a PKCS#8 key and describes
-// itself as the AlgorithmIdentifier a reader needs to decrypt it.
+// itself as the AlgorithmIdentifier a reader needs to decrypt it: pkcs12PBE
+// below, or pbes2.Scheme.
 type encryptionScheme interface {
-	encrypt(plaintext []byte, password string) (pkix.AlgorithmIdentifier, []byte, error)
+	Encrypt(plaintext []byte, password string) (pkix.AlgorithmIdentifier, []byte, error)
 }
 
 // macScheme computes the PFX integrity check over the AuthenticatedSafe.
@@ -36,6 +38,9 @@ const (
 
 // pkcs12KDF is the key derivation function of RFC 7292 appendix B.2. The
 // password must already be a BMPString with its two-byte zero terminator.
+// The keyed-archive writer needs it for the legacy ciphers and the classic
+// MAC; go-pkcs12 has one but does not export it, and neither the standard
+// library nor x/crypto has another.
 func pkcs12KDF(h crypto.Hash, purpose byte, password, salt []byte, iterations, size int) []byte {
 	u := h.Size()
 	v := h.New().BlockSize()
@@ -100,14 +105,6 @@ func randomBytes(n int) ([]byte, error) {
 	return b, nil
 }
 
-// cbcEncrypt applies PKCS#7 padding, which every PBE scheme here uses.
-func cbcEncrypt(block cipher.Block, iv, plaintext []byte) []byte {
-	pad := block.BlockSize() - len(plaintext)%block.BlockSize()
-	out := append(bytes.Clone(plaintext), bytes.Repeat([]byte{byte(pad)}, pad)...)
-	cipher.NewCBCEncrypter(block, iv).CryptBlocks(out, out)
-	return out
-}
-
 // pbeCipher is one of the PKCS#12 PBE ciphers of RFC 7292 appendix C.
 type pbeCipher struct {
 	oid      asn1.ObjectIdentifier
@@ -130,7 +127,7 @@ type pkcs12PBE struct {
 	saltLen    int
 }
 
-func (s pkcs12PBE) encrypt(plaintext []byte, password string) (pkix.AlgorithmIdentifier, []byte, error) {
+func (s pkcs12PBE) Encrypt(plaintext []byte, password string) (pkix.AlgorithmIdentifier, []byte, error) {
 	salt, err := randomBytes(s.saltLen)
 	if err != nil {
 		return pkix.AlgorithmIdentifier{}, nil, err
@@ -149,55 +146,7 @@ func (s pkcs12PBE) encrypt(plaintext []byte, password string) (pkix.AlgorithmIde
 	if err != nil {
 		return pkix.AlgorithmIdentifier{}, nil, err
 	}
-	return alg, cbcEncrypt(block, iv, plaintext), nil
-}
-
-// pbes2AES256 is PBES2 (RFC 8018) with PBKDF2-HMAC-SHA-256 and AES-256-CBC.
-// PBES2 takes the password as UTF-8, as OpenSSL, Java and Windows do.
-type pbes2AES256 struct {
-	iterations int
-	saltLen    int
-}
-
-func (s pbes2AES256) encrypt(plaintext []byte, password string) (pkix.AlgorithmIdentifier, []byte, error) {
-	salt, err := randomBytes(s.saltLen)
-	if err != nil {
-		return pkix.AlgorithmIdentifier{}, nil, err
-	}
-	iv, err := randomBytes(aes.BlockSize)
-	if err != nil {
-		return pkix.AlgorithmIdentifier{}, nil, err
-	}
-	key, err := pbkdf2.Key(sha256.New, password, salt, s.iterations, 32)
-	if err != nil {
-		return pkix.AlgorithmIdentifier{}, nil, fmt.Errorf("deriving PBES2 key: %w", err)
-	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return pkix.AlgorithmIdentifier{}, nil, err
-	}
-	// keyLength is omitted: AES-256 fixes it, and OpenSSL omits it too.
-	kdf, err := pbkdf2Algorithm(salt, s.iterations, 0)
-	if err != nil {
-		return pkix.AlgorithmIdentifier{}, nil, err
-	}
-	scheme, err := algorithm(oidAES256CBC, iv)
-	if err != nil {
-		return pkix.AlgorithmIdentifier{}, nil, err
-	}
-	alg, err := algorithm(oidPBES2, pbes2Params{KeyDerivationFunc: kdf, EncryptionScheme: scheme})
-	if err != nil {
-		return pkix.AlgorithmIdentifier{}, nil, err
-	}
-	return alg, cbcEncrypt(block, iv, plaintext), nil
-}
-
-func pbkdf2Algorithm(salt []byte, iterations, keyLen int) (pkix.AlgorithmIdentifier, error) {
-	prf, err := algorithm(oidHMACWithSHA256, nil)
-	if err != nil {
-		return pkix.AlgorithmIdentifier{}, err
-	}
-	return algorithm(oidPBKDF2, pbkdf2Params{Salt: salt, Iterations: iterations, KeyLength: keyLen, PRF: prf})
+	return alg, pbes2.EncryptCBC(block, iv, plaintext), nil
 }
 
 // pkcs12HMAC is the classic PFX MAC: HMAC keyed by the PKCS#12 KDF (ID 3)
@@ -263,11 +212,11 @@ func (m pbmac1) sign(authSafe []byte, password string) (macData, error) {
 	if err != nil {
 		return macData{}, err
 	}
-	kdf, err := pbkdf2Algorithm(salt, m.iterations, pbmac1KeyLen)
+	kdf, err := pbes2.PBKDF2(salt, m.iterations, pbmac1KeyLen)
 	if err != nil {
 		return macData{}, err
 	}
-	hmacAlg, err := algorithm(oidHMACWithSHA256, nil)
+	hmacAlg, err := algorithm(pbes2.OIDHMACWithSHA256, nil)
 	if err != nil {
 		return macData{}, err
 	}

@@ -155,7 +155,7 @@ func newKeyBag(key crypto.Signer, scheme encryptionScheme, password string, attr
 	if scheme == nil {
 		return safeBag{ID: oidKeyBag, Value: explicitTag(pkcs8), Attributes: attrs}, nil
 	}
-	alg, ciphertext, err := scheme.encrypt(pkcs8, password)
+	alg, ciphertext, err := scheme.Encrypt(pkcs8, password)
 	if err != nil {
 		return safeBag{}, fmt.Errorf("encrypting private key: %w", err)
 	}
@@ -176,7 +176,7 @@ func newSafeContents(bags []safeBag, scheme encryptionScheme, password string) (
 	if scheme == nil {
 		return dataContentInfo(der)
 	}
-	alg, ciphertext, err := scheme.encrypt(der, password)
+	alg, ciphertext, err := scheme.Encrypt(der, password)
 	if err != nil {
 		return contentInfo{}, fmt.Errorf("encrypting certificates: %w", err)
 	}

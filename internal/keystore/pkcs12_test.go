@@ -138,9 +138,10 @@ func TestEncodingAlgorithms(t *testing.T) {
 	}
 }
 
-// TestGoPKCS12Differences records why this package has its own writer:
-// go-pkcs12's LegacyDES uses the same ciphers as "legacy" but a single MAC
-// iteration, and none of its encoders writes a friendlyName on keyed archives.
+// TestGoPKCS12Differences records why keyed archives have their own writer:
+// none of go-pkcs12's encoders writes a friendlyName on them. (Its LegacyDES
+// also uses a single MAC iteration unless WithIterations says otherwise, as
+// it does for the truststores.)
 func TestGoPKCS12Differences(t *testing.T) {
 	p := sharedPKI(t, "ecdsa")
 	der, err := gopkcs12.LegacyDES.Encode(p.leafKey, p.leaf, p.chain(), testPassword)

@@ -9,8 +9,9 @@ import (
 
 // RC2 (RFC 2268) exists here only because pbeWithSHAAnd40BitRC2-CBC is what
 // `openssl pkcs12 -export -legacy` writes for certificates, and some old
-// consumers expect exactly that. Neither the standard library nor
-// golang.org/x/crypto exports RC2.
+// consumers expect exactly that of keyed legacy_rc2 archives. Neither the
+// standard library nor golang.org/x/crypto exports RC2 (go-pkcs12, which
+// writes the truststores, keeps its copy internal).
 
 const rc2BlockSize = 8
 

@@ -12,6 +12,13 @@ import (
 	gopkcs12 "software.sslmate.com/src/go-pkcs12"
 )
 
+// Java's trusted-key-usage bag attribute, which keytool writes on a
+// trustedCertEntry; its value lists the EKUs the anchor is trusted for.
+var (
+	oidJavaTrustedKeyUsage = asn1.ObjectIdentifier{2, 16, 840, 1, 113894, 746875, 1, 1}
+	oidAnyExtendedKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 37, 0}
+)
+
 // trustEntries has one explicit and two derived aliases.
 func trustEntries(p *testPKI) []TrustedEntry {
 	return []TrustedEntry{
@@ -58,6 +65,27 @@ func TestTrustStorePKCS12RoundTrip(t *testing.T) {
 				if _, err := gopkcs12.DecodeTrustStore(der, "wrong"); !errors.Is(err, gopkcs12.ErrIncorrectPassword) {
 					t.Errorf("wrong password: got %v, want ErrIncorrectPassword", err)
 				}
+			}
+		})
+	}
+}
+
+// TestTrustStoreEncodingAlgorithms holds the truststores go-pkcs12 writes to
+// the algorithms and iteration counts of this package's keyed archives of
+// the same encoding, which TestEncodingAlgorithms pins.
+func TestTrustStoreEncodingAlgorithms(t *testing.T) {
+	p := sharedPKI(t, "ecdsa")
+	for _, enc := range Encodings() {
+		t.Run(string(enc), func(t *testing.T) {
+			der, err := EncodeTrustStorePKCS12(trustEntries(p), passwordFor(enc), enc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			trust := decodePFX(t, der, passwordFor(enc))
+			keyed := decodePFX(t, mustEncodePKCS12(t, p, enc, ""), passwordFor(enc))
+			if trust.mac != keyed.mac || !slices.Equal(trust.safeCiphers, keyed.safeCiphers[:1]) {
+				t.Errorf("truststore: certificates under %q, MAC %q; keyed archive: certificates under %q, MAC %q",
+					trust.safeCiphers, trust.mac, keyed.safeCiphers[0], keyed.mac)
 			}
 		})
 	}
