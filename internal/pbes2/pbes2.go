@@ -166,12 +166,26 @@ func Decrypt(alg pkix.AlgorithmIdentifier, ciphertext []byte, password string) (
 	return unpad(plain)
 }
 
+// Work factors above these are refused rather than computed: the
+// parameters come with user input (a key or an archive), and a crafted one
+// must not hang a plan or exhaust memory. They sit far above what OpenSSL,
+// Java and this package write (PBKDF2: 2048 to 600,000 iterations; scrypt:
+// N = 2^14 to 2^20, r = 8, p = 1).
+const (
+	maxPBKDF2Iterations = 10_000_000
+	maxScryptMemory     = 1 << 30 // bytes, 128·N·r
+	maxScryptP          = 16
+)
+
 func deriveKey(kdf pkix.AlgorithmIdentifier, password string, keyLen int) ([]byte, error) {
 	switch {
 	case kdf.Algorithm.Equal(oidPBKDF2):
 		var p pbkdf2Params
 		if _, err := asn1.Unmarshal(kdf.Parameters.FullBytes, &p); err != nil {
 			return nil, fmt.Errorf("parsing PBKDF2 parameters: %w", err)
+		}
+		if p.Iterations < 1 || p.Iterations > maxPBKDF2Iterations {
+			return nil, fmt.Errorf("PBKDF2 iteration count %d is outside 1 to %d", p.Iterations, maxPBKDF2Iterations)
 		}
 		var prf func() hash.Hash
 		switch {
@@ -191,6 +205,9 @@ func deriveKey(kdf pkix.AlgorithmIdentifier, password string, keyLen int) ([]byt
 		var p scryptParams
 		if _, err := asn1.Unmarshal(kdf.Parameters.FullBytes, &p); err != nil {
 			return nil, fmt.Errorf("parsing scrypt parameters: %w", err)
+		}
+		if p.N < 2 || p.N&(p.N-1) != 0 || p.R < 1 || p.P < 1 || p.P > maxScryptP || p.N > maxScryptMemory/128/p.R {
+			return nil, fmt.Errorf("scrypt parameters N=%d r=%d p=%d are invalid or need more than %d MiB", p.N, p.R, p.P, maxScryptMemory>>20)
 		}
 		return scrypt.Key([]byte(password), p.Salt, p.N, p.R, p.P, keyLen)
 	}

@@ -97,7 +97,7 @@ func TestLeafNameRules(t *testing.T) {
 		{"server, CN only", ProfileServer, Subject{CommonName: "web.example.com"}, Names{}, nil, "dns_names", "Server certificate without DNS or IP names"},
 		{"server, URI only", ProfileServer, Subject{}, Names{URIs: []string{"spiffe://example.org/web"}}, nil, "dns_names", "Server certificate without DNS or IP names"},
 		{"peer, CN only", ProfileClient, Subject{CommonName: "node-1"}, Names{}, []string{"server_auth", "client_auth"}, "dns_names", "Peer certificate without DNS or IP names"},
-		{"peer by OID, email only", ProfileClient, Subject{}, Names{EmailAddresses: []string{"n@example.com"}}, []string{"client_auth", "1.3.6.1.5.5.7.3.1"}, "dns_names", "Peer certificate without DNS or IP names"},
+		{"peer, email only", ProfileClient, Subject{}, Names{EmailAddresses: []string{"n@example.com"}}, []string{"client_auth", "server_auth"}, "dns_names", "Peer certificate without DNS or IP names"},
 		{"peer with IP", ProfileClient, Subject{}, Names{IPAddresses: []string{"10.0.0.1"}}, []string{"server_auth", "client_auth"}, "", ""},
 		{"client with other EKU, CN only", ProfileClient, Subject{CommonName: "signer"}, Names{}, []string{"client_auth", "code_signing"}, "", ""},
 	}

@@ -12,9 +12,9 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // FieldError is a problem with one input. Attribute is the name of the
@@ -76,6 +76,8 @@ func NewIssuer(certPEM, keyPEM, passphrase string) (*Issuer, []*FieldError) {
 	switch {
 	case errors.Is(err, ErrEncryptedKey):
 		errs = append(errs, fieldErr("ca_private_key_pem", "Encrypted CA private key", "The CA private key is encrypted: set ca_private_key_passphrase, or give the key unencrypted."))
+	case errors.Is(err, ErrWrongPassphrase):
+		errs = append(errs, fieldErr("ca_private_key_passphrase", "Wrong CA private key passphrase", "ca_private_key_pem does not decrypt with ca_private_key_passphrase: %s. Give the passphrase the key was encrypted with.", err))
 	case err != nil:
 		errs = append(errs, fieldErr("ca_private_key_pem", "Invalid CA private key", "%s.", err))
 	case !PublicKeysEqual(key.Public(), iss.Cert.PublicKey):
@@ -137,10 +139,7 @@ func IsSelfSigned(cert *x509.Certificate) bool {
 // Check validates a request against the profile and, for signed profiles,
 // the issuer. It returns every problem at once so that one plan shows them all.
 func (r *Request) Check(issuer *Issuer) []*FieldError {
-	_, errs := parseNames(r.Names)
-	if n := utf8.RuneCountInString(r.Subject.CommonName); n > MaxCommonNameLength {
-		errs = append(errs, fieldErr("subject", "Common name too long", "subject.common_name is %d characters; RFC 5280 allows at most %d. Put long names in dns_names or uris.", n, MaxCommonNameLength))
-	}
+	errs := r.checkFields()
 	if r.Profile.IsCA() && r.Subject.IsEmpty() {
 		errs = append(errs, fieldErr("subject", "CA subject is empty", "A CA certificate needs a subject: set subject.common_name (and organization)."))
 	}
@@ -156,11 +155,6 @@ func (r *Request) Check(issuer *Issuer) []*FieldError {
 	}
 	if len(r.Names.DNSNames)+len(r.Names.IPAddresses)+len(r.Names.URIs)+len(r.Names.EmailAddresses) > 0 && r.Profile.IsCA() {
 		errs = append(errs, fieldErr("dns_names", "CA certificates carry no subject alternative names", "Remove the names; use permitted_dns_domains to limit what the CA may sign."))
-	}
-	for _, v := range r.ExtKeyUsages {
-		if _, _, err := ParseExtKeyUsage(v); err != nil {
-			errs = append(errs, fieldErr("extended_key_usages", "Unknown extended key usage", "%s.", err))
-		}
 	}
 	errs = append(errs, checkCAOptions(r.CA)...)
 	if !r.NotAfter.After(r.NotBefore) {
@@ -233,6 +227,7 @@ func (r *Request) checkAgainstIssuer(iss *Issuer) []*FieldError {
 		}
 	}
 	errs = append(errs, r.checkNameConstraints(iss.Certs())...)
+	errs = append(errs, r.checkExtKeyUsageNesting(iss.Certs())...)
 	return errs
 }
 
@@ -384,12 +379,11 @@ func VerifyIssued(cert *x509.Certificate, issuer *Issuer) error {
 			inter.AddCert(c)
 		}
 	}
-	usages := cert.ExtKeyUsage
-	if len(usages) == 0 || len(cert.UnknownExtKeyUsage) > 0 {
-		usages = []x509.ExtKeyUsage{x509.ExtKeyUsageAny}
-	}
-	if _, err := cert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, KeyUsages: usages, CurrentTime: cert.NotBefore.Add(cert.NotAfter.Sub(cert.NotBefore) / 2)}); err != nil {
-		return fmt.Errorf("the issued certificate does not verify against its CA chain: %w", err)
+	for _, usage := range verifyUsages(cert) {
+		opts := x509.VerifyOptions{Roots: roots, Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{usage}, CurrentTime: cert.NotBefore.Add(cert.NotAfter.Sub(cert.NotBefore) / 2)}
+		if _, err := cert.Verify(opts); err != nil {
+			return fmt.Errorf("the issued certificate does not verify against its CA chain: %w", err)
+		}
 	}
 	return nil
 }
@@ -486,16 +480,9 @@ func (r *Request) servesTLS() bool {
 	if len(usages) == 0 {
 		usages = DefaultExtKeyUsages(r.Profile)
 	}
-	for _, u := range usages {
-		eku, oid, err := ParseExtKeyUsage(u)
-		if err == nil && (oid == nil && eku == x509.ExtKeyUsageServerAuth || oid.Equal(oidServerAuth)) {
-			return true
-		}
-	}
-	return false
+	// server_auth has one spelling: ParseExtKeyUsage refuses its dotted OID.
+	return slices.Contains(usages, "server_auth")
 }
-
-var oidServerAuth = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 1}
 
 // DefaultExtKeyUsages is what a leaf profile gets when extended_key_usages is unset.
 func DefaultExtKeyUsages(p Profile) []string {

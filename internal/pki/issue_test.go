@@ -186,7 +186,7 @@ func TestInputValidation(t *testing.T) {
 		{"bad IP", func(r *Request) { r.Names.IPAddresses = []string{"300.1.1.1"} }, "ip_addresses"},
 		{"relative URI", func(r *Request) { r.Names.URIs = []string{"/just/a/path"} }, "uris"},
 		{"bad email", func(r *Request) { r.Names.EmailAddresses = []string{"Ops <ops@example.com>"} }, "email_addresses"},
-		{"long CN", func(r *Request) { r.Subject.CommonName = strings.Repeat("a", 65) }, "subject"},
+		{"long CN", func(r *Request) { r.Subject.CommonName = strings.Repeat("a", 65) }, "subject.common_name"},
 		{"outlives CA", func(r *Request) { r.NotAfter = root.cert.NotAfter.Add(1) }, "validity_period_hours"},
 		{"bad EKU", func(r *Request) { r.ExtKeyUsages = []string{"server-auth"} }, "extended_key_usages"},
 	}
@@ -227,7 +227,7 @@ func TestNewIssuerRefusesBadCAInputs(t *testing.T) {
 		{"wrong key", rootPEM, encodeKey(t, other.key), "", "ca_private_key_pem"},
 		{"garbage key", rootPEM, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", "", "ca_private_key_pem"},
 		{"encrypted without passphrase", rootPEM, encrypted, "", "ca_private_key_pem"},
-		{"encrypted with wrong passphrase", rootPEM, encrypted, "nope", "ca_private_key_pem"},
+		{"encrypted with wrong passphrase", rootPEM, encrypted, "nope", "ca_private_key_passphrase"},
 		{"chain out of order", EncodeCertificatesPEM(root.cert, other.cert), enc, "", "ca_cert_pem"},
 	}
 	for _, tc := range cases {

@@ -12,6 +12,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -80,21 +81,17 @@ func GenerateKey(alg KeyAlgorithm) (crypto.Signer, error) {
 }
 
 // AlgorithmOf reports the KeyAlgorithm of a public key, or an error for key
-// types and sizes the provider refuses.
+// types and sizes the provider refuses. RSA keys report their real size:
+// RSA_2560 for a 2560-bit key from a CSR, although only the sizes of
+// KeyAlgorithms are generated.
 func AlgorithmOf(pub crypto.PublicKey) (KeyAlgorithm, error) {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
 		bits := k.N.BitLen()
-		switch {
-		case bits < MinRSABits:
+		if bits < MinRSABits {
 			return "", fmt.Errorf("RSA key of %d bits is too weak: use at least %d bits", bits, MinRSABits)
-		case bits <= 2048:
-			return RSA2048, nil
-		case bits <= 3072:
-			return RSA3072, nil
-		default:
-			return RSA4096, nil
 		}
+		return KeyAlgorithm(fmt.Sprintf("RSA_%d", bits)), nil
 	case *ecdsa.PublicKey:
 		switch k.Curve {
 		case elliptic.P256():
@@ -156,8 +153,14 @@ func EncodePublicKey(pub crypto.PublicKey) (pemText, openSSH string, err error) 
 	return pemText, strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshKey))), nil
 }
 
-// ErrEncryptedKey is returned when an encrypted key is given without a passphrase.
-var ErrEncryptedKey = errors.New("the private key PEM is encrypted and no passphrase was given")
+var (
+	// ErrEncryptedKey is returned when an encrypted key is given without a passphrase.
+	ErrEncryptedKey = errors.New("the private key PEM is encrypted and no passphrase was given")
+	// ErrWrongPassphrase is returned when an encrypted key does not decrypt
+	// with the passphrase given. A key that decrypts but does not parse is
+	// malformed instead, and says so.
+	ErrWrongPassphrase = errors.New("the passphrase is wrong")
+)
 
 // ParsePrivateKeyPEM reads the first private key in text: PKCS#8, PKCS#1 or
 // SEC1, optionally encrypted (legacy "Proc-Type: 4,ENCRYPTED" PEM or PKCS#8
@@ -203,12 +206,28 @@ func decryptBlock(block *pem.Block, passphrase string) ([]byte, error) {
 	if legacyEncrypted {
 		//nolint:staticcheck // see above
 		der, err := x509.DecryptPEMBlock(block, []byte(passphrase))
-		if err != nil {
-			return nil, fmt.Errorf("decrypting private key: %w (is the passphrase right?)", err)
+		switch {
+		case errors.Is(err, x509.IncorrectPasswordError):
+			return nil, fmt.Errorf("decrypting the private key failed: %w", ErrWrongPassphrase)
+		case err != nil:
+			return nil, fmt.Errorf("the private key is malformed: its encrypted PEM does not decrypt: %v", err)
+		case !isDERSequence(der):
+			// The padding matched by chance (1 in 256 for a wrong passphrase);
+			// what came out is not a key structure.
+			return nil, fmt.Errorf("decrypting the private key failed: %w", ErrWrongPassphrase)
 		}
 		return der, nil
 	}
 	return decryptPKCS8(block.Bytes, []byte(passphrase))
+}
+
+// isDERSequence tells whether der is one complete DER SEQUENCE, as every key
+// structure is. Decryption with a wrong passphrase yields random bytes, which
+// almost never frame one.
+func isDERSequence(der []byte) bool {
+	var v asn1.RawValue
+	rest, err := asn1.Unmarshal(der, &v)
+	return err == nil && len(rest) == 0 && v.Class == asn1.ClassUniversal && v.Tag == asn1.TagSequence && v.IsCompound
 }
 
 func parsePrivateKeyDER(pemType string, der []byte) (crypto.Signer, error) {
@@ -225,11 +244,11 @@ func parsePrivateKeyDER(pemType string, der []byte) (crypto.Signer, error) {
 		key, err = x509.ParsePKCS8PrivateKey(der)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("parsing %s: %w", pemType, err)
+		return nil, fmt.Errorf("the private key is malformed: its %s block does not parse: %w", pemType, err)
 	}
 	signer, ok := key.(crypto.Signer)
 	if !ok {
-		return nil, fmt.Errorf("private key type %T cannot sign", key)
+		return nil, fmt.Errorf("private key type %T is not supported: use RSA, ECDSA or Ed25519", key)
 	}
 	return signer, nil
 }

@@ -2,14 +2,8 @@ package pki
 
 import (
 	"crypto"
-	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/asn1"
 	"fmt"
-	"net"
-	"net/url"
-	"sort"
-	"strings"
 	"time"
 )
 
@@ -42,9 +36,6 @@ type Subject struct {
 	PostalCode         string
 	SerialNumber       string
 }
-
-// MaxCommonNameLength is the ub-common-name upper bound of RFC 5280.
-const MaxCommonNameLength = 64
 
 func (s Subject) Name() pkix.Name {
 	one := func(v string) []string {
@@ -122,6 +113,10 @@ type Request struct {
 	// EarlyRenewal is how long before NotAfter the certificate is due for
 	// renewal (early_renewal_hours), for the warning that renewal will fail.
 	EarlyRenewal time.Duration
+	// SubjectFromCSR and NamesFromCSR tell that Subject or Names were taken
+	// from a CSR, so that problems with them point at csr_pem.
+	SubjectFromCSR bool
+	NamesFromCSR   bool
 	// ExtKeyUsages are names from ExtKeyUsageNames or dotted OIDs; empty means
 	// the profile default (server_auth or client_auth).
 	ExtKeyUsages []string
@@ -139,153 +134,50 @@ func Validity(now time.Time, validityHours, backdateMinutes int64) (time.Time, t
 	return now.Add(-time.Duration(backdateMinutes) * time.Minute), now.Add(time.Duration(validityHours) * time.Hour)
 }
 
-// extKeyUsageByName is the single source of the extended_key_usages names.
-var extKeyUsageByName = map[string]x509.ExtKeyUsage{
-	"server_auth":      x509.ExtKeyUsageServerAuth,
-	"client_auth":      x509.ExtKeyUsageClientAuth,
-	"code_signing":     x509.ExtKeyUsageCodeSigning,
-	"email_protection": x509.ExtKeyUsageEmailProtection,
-	"ocsp_signing":     x509.ExtKeyUsageOCSPSigning,
+// checkFields checks every input that is a string or a number on its own,
+// before anything is compared with the issuer.
+func (r *Request) checkFields() []*FieldError {
+	_, errs := parseNames(r.Names)
+	if r.NamesFromCSR {
+		fromCSR(errs, "subject alternative names", "dns_names, ip_addresses, uris and email_addresses are")
+	}
+	subject := r.Subject.Check()
+	if r.SubjectFromCSR {
+		fromCSR(subject, "subject", "subject is")
+	}
+	errs = append(errs, subject...)
+	errs = append(errs, checkExtKeyUsages(r.ExtKeyUsages)...)
+	errs = append(errs, checkURLs("crl_distribution_points", "ca.crl", r.CRLDistributionPoints)...)
+	errs = append(errs, checkURLs("issuing_certificate_urls", "ca.crt", r.IssuingCertificateURLs)...)
+	if e := r.checkBackdate(); e != nil {
+		errs = append(errs, e)
+	}
+	return errs
 }
 
-// ExtKeyUsageNames lists the accepted extended key usage names, sorted.
-func ExtKeyUsageNames() []string {
-	names := make([]string, 0, len(extKeyUsageByName))
-	for n := range extKeyUsageByName {
-		names = append(names, n)
+// checkBackdate refuses a backdate as long as the validity that follows
+// issue: most of the certificate's life would lie before it existed, which is
+// always a slip (minutes for hours), and the check of the new certificate
+// against its CA, made half-way through its validity, would fall before the
+// CA itself was valid.
+func (r *Request) checkBackdate() *FieldError {
+	if r.Now.IsZero() {
+		return nil
 	}
-	sort.Strings(names)
-	return names
+	backdate, after := r.Now.Sub(r.NotBefore), r.NotAfter.Sub(r.Now)
+	if backdate <= 0 || backdate < after {
+		return nil
+	}
+	return fieldErr("backdate_minutes", "Backdate as long as the validity",
+		"backdate_minutes = %d is not less than the validity period of %d minutes (validity_period_hours = %d), so most of the certificate's validity would lie before it was made. "+
+			"backdate_minutes only absorbs clock skew: set it below %d (a few minutes are enough), or raise validity_period_hours.",
+		int64(backdate/time.Minute), int64(after/time.Minute), int64(after/time.Hour), int64(after/time.Minute))
 }
 
-// ParseExtKeyUsage accepts a name from ExtKeyUsageNames or a dotted OID.
-func ParseExtKeyUsage(v string) (x509.ExtKeyUsage, asn1.ObjectIdentifier, error) {
-	if eku, ok := extKeyUsageByName[v]; ok {
-		return eku, nil, nil
+// fromCSR points errors about inputs taken from a CSR at csr_pem.
+func fromCSR(errs []*FieldError, what, unset string) {
+	for _, e := range errs {
+		e.Attribute = "csr_pem"
+		e.Detail = fmt.Sprintf("In the CSR's %s, taken because %s unset: %s Set them in the resource to override the CSR's.", what, unset, e.Detail)
 	}
-	oid, err := ParseOID(v)
-	if err != nil {
-		return 0, nil, fmt.Errorf("%q is neither one of %s nor a dotted OID such as 1.3.6.1.5.5.7.3.2", v, strings.Join(ExtKeyUsageNames(), ", "))
-	}
-	return 0, oid, nil
-}
-
-// ParseOID parses a dotted object identifier such as 1.3.6.1.4.1.311.
-func ParseOID(v string) (asn1.ObjectIdentifier, error) {
-	parts := strings.Split(v, ".")
-	if len(parts) < 2 {
-		return nil, fmt.Errorf("%q is not a dotted OID", v)
-	}
-	oid := make(asn1.ObjectIdentifier, len(parts))
-	for i, p := range parts {
-		n := 0
-		if p == "" || len(p) > 9 {
-			return nil, fmt.Errorf("%q is not a dotted OID", v)
-		}
-		for _, c := range p {
-			if c < '0' || c > '9' {
-				return nil, fmt.Errorf("%q is not a dotted OID", v)
-			}
-			n = n*10 + int(c-'0')
-		}
-		oid[i] = n
-	}
-	if oid[0] > 2 || (oid[0] < 2 && oid[1] > 39) {
-		return nil, fmt.Errorf("%q is not a valid OID", v)
-	}
-	return oid, nil
-}
-
-// parsedNames holds Names converted to the types x509 wants.
-type parsedNames struct {
-	ips  []net.IP
-	uris []*url.URL
-}
-
-func parseNames(n Names) (parsedNames, []*FieldError) {
-	var out parsedNames
-	var errs []*FieldError
-	for _, d := range n.DNSNames {
-		if err := CheckDNSName(d); err != nil {
-			errs = append(errs, fieldErr("dns_names", "Invalid DNS name", "%s. Use a hostname such as api.example.com or a wildcard such as *.example.com.", err))
-		}
-	}
-	for _, s := range n.IPAddresses {
-		ip := net.ParseIP(s)
-		if ip == nil {
-			errs = append(errs, fieldErr("ip_addresses", "Invalid IP address", "%q is not an IPv4 or IPv6 address, such as 127.0.0.1 or ::1.", s))
-			continue
-		}
-		if v4 := ip.To4(); v4 != nil {
-			ip = v4
-		}
-		out.ips = append(out.ips, ip)
-	}
-	for _, s := range n.URIs {
-		u, err := CheckURI(s)
-		if err != nil {
-			errs = append(errs, fieldErr("uris", "Invalid URI", "%s. Use an absolute URI such as spiffe://example.org/ns/default/sa/web.", err))
-			continue
-		}
-		out.uris = append(out.uris, u)
-	}
-	for _, e := range n.EmailAddresses {
-		if err := CheckEmail(e); err != nil {
-			errs = append(errs, fieldErr("email_addresses", "Invalid email address", "%s. Use an address such as ops@example.com.", err))
-		}
-	}
-	return out, errs
-}
-
-// CheckDNSName accepts a hostname of letters, digits and hyphens, with an
-// optional "*." wildcard as the leftmost label.
-func CheckDNSName(name string) error {
-	if name == "" {
-		return fmt.Errorf("empty DNS name")
-	}
-	host := strings.TrimPrefix(name, "*.")
-	if len(name) > 253 {
-		return fmt.Errorf("%q is longer than 253 characters", name)
-	}
-	if net.ParseIP(host) != nil {
-		return fmt.Errorf("%q is an IP address: put it in ip_addresses", name)
-	}
-	for _, label := range strings.Split(host, ".") {
-		if label == "" || len(label) > 63 {
-			return fmt.Errorf("%q has an empty or over-long label", name)
-		}
-		if label[0] == '-' || label[len(label)-1] == '-' {
-			return fmt.Errorf("%q has a label that starts or ends with a hyphen", name)
-		}
-		for _, c := range label {
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				return fmt.Errorf("%q contains %q, which is not allowed in a DNS name", name, c)
-			}
-		}
-	}
-	return nil
-}
-
-// CheckURI accepts an absolute URI with a scheme, as URI SANs require.
-func CheckURI(s string) (*url.URL, error) {
-	u, err := url.Parse(s)
-	if err != nil {
-		return nil, fmt.Errorf("%q is not a URI: %v", s, err)
-	}
-	if u.Scheme == "" || (u.Host == "" && u.Opaque == "") {
-		return nil, fmt.Errorf("%q is not an absolute URI with a scheme and host", s)
-	}
-	return u, nil
-}
-
-// CheckEmail accepts an RFC 5322 addr-spec without display name or comments.
-func CheckEmail(s string) error {
-	at := strings.LastIndex(s, "@")
-	if at <= 0 || at == len(s)-1 || strings.ContainsAny(s, " <>(),;:\"\t\r\n") {
-		return fmt.Errorf("%q is not a plain email address", s)
-	}
-	if err := CheckDNSName(s[at+1:]); err != nil || strings.HasPrefix(s[at+1:], "*.") {
-		return fmt.Errorf("%q has an invalid domain", s)
-	}
-	return nil
 }

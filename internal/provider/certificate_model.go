@@ -255,7 +255,7 @@ func (p modelParts) request(ctx context.Context, kind certKind, now time.Time, p
 		diags.Append(b.Subject.As(ctx, &s, basetypes.ObjectAsOptions{})...)
 		req.Subject = s.toPKI()
 	} else if csr != nil {
-		req.Subject = pki.SubjectFromName(csr.Subject)
+		req.Subject, req.SubjectFromCSR = pki.SubjectFromName(csr.Subject), true
 	}
 	if c := p.ca; c != nil {
 		if !c.MaxPathLength.IsNull() {
@@ -281,7 +281,7 @@ func (p modelParts) request(ctx context.Context, kind certKind, now time.Time, p
 			EmailAddresses: listStrings(ctx, l.EmailAddresses, diags),
 		}
 		if req.Names.IsEmpty() && csr != nil {
-			req.Names = pki.NamesFromCSR(csr)
+			req.Names, req.NamesFromCSR = pki.NamesFromCSR(csr), true
 		}
 		req.ExtKeyUsages = listStrings(ctx, l.ExtendedKeyUsages, diags)
 	}

@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -162,6 +163,9 @@ func (r *certificateResource[M, P]) planCreate(ctx context.Context, p, config mo
 			pub = csr.PublicKey
 			alg, _ := pki.AlgorithmOf(pub)
 			p.base.KeyAlgorithm = types.StringValue(string(alg))
+			if config.base.Subject.IsNull() {
+				addFieldErrors(diags, pki.CSRSubjectDropped(csr))
+			}
 		}
 	}
 	if config.base.KeyAlgorithm.IsNull() && csr == nil && (p.leaf == nil || !p.leaf.CSRPEM.IsUnknown()) {
@@ -232,6 +236,9 @@ func (r *certificateResource[M, P]) issue(ctx context.Context, p modelParts, dia
 			return
 		}
 		pub = csr.PublicKey
+		// Unknown at plan when the CSR came from another resource.
+		alg, _ := pki.AlgorithmOf(pub)
+		p.base.KeyAlgorithm = types.StringValue(string(alg))
 	} else {
 		var err error
 		if key, err = pki.GenerateKey(pki.KeyAlgorithm(p.base.KeyAlgorithm.ValueString())); err != nil {
@@ -383,9 +390,20 @@ func (r *certificateResource[M, P]) Delete(context.Context, resource.DeleteReque
 func addFieldErrors(diags *diag.Diagnostics, errs []*pki.FieldError) {
 	for _, e := range errs {
 		if e.Warning {
-			diags.AddAttributeWarning(path.Root(e.Attribute), e.Summary, e.Detail)
+			diags.AddAttributeWarning(fieldPath(e.Attribute), e.Summary, e.Detail)
 		} else {
-			diags.AddAttributeError(path.Root(e.Attribute), e.Summary, e.Detail)
+			diags.AddAttributeError(fieldPath(e.Attribute), e.Summary, e.Detail)
 		}
 	}
+}
+
+// fieldPath turns a pki.FieldError attribute such as "subject.country" into
+// the path of that nested attribute.
+func fieldPath(attr string) path.Path {
+	parts := strings.Split(attr, ".")
+	p := path.Root(parts[0])
+	for _, name := range parts[1:] {
+		p = p.AtName(name)
+	}
+	return p
 }

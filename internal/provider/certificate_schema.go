@@ -49,7 +49,8 @@ func certificateSchema(k certKind) schema.Schema {
 		"key_algorithm": schema.StringAttribute{
 			Optional: true, Computed: true,
 			MarkdownDescription: "Algorithm of the private key this resource generates: " + mdList(pki.KeyAlgorithmStrings()) +
-				". Defaults to `" + string(pki.DefaultKeyAlgorithm) + "`." + csrNote(k, " In CSR mode it is taken from the CSR and must not be set."),
+				". Defaults to `" + string(pki.DefaultKeyAlgorithm) + "`." +
+				csrNote(k, " In CSR mode it must not be set: it reports the CSR's key, with the real size of an RSA key (e.g. `RSA_2560`; RSA keys under 2048 bits and ECDSA curves other than P-256, P-384 and P-521 are refused)."),
 			Validators:    []validator.String{stringvalidator.OneOf(pki.KeyAlgorithmStrings()...)},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 		},
@@ -77,7 +78,7 @@ func certificateSchema(k certKind) schema.Schema {
 		},
 		"backdate_minutes": schema.Int64Attribute{
 			Optional: true, Computed: true,
-			MarkdownDescription: fmt.Sprintf("How far `not_before` lies before the creation time, so that peers with slow clocks accept the certificate at once. Defaults to %d.", defaultBackdateMinutes),
+			MarkdownDescription: fmt.Sprintf("How far `not_before` lies before the creation time, so that peers with slow clocks accept the certificate at once. Defaults to %d. Must be less than the validity period (`validity_period_hours` × 60).", defaultBackdateMinutes),
 			Default:             int64default.StaticInt64(defaultBackdateMinutes),
 			Validators:          []validator.Int64{int64validator.Between(0, 24*60)},
 			PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
@@ -137,23 +138,30 @@ func stringList(desc string, v ...validator.String) schema.ListAttribute {
 }
 
 func subjectAttribute(k certKind) schema.SingleNestedAttribute {
-	field := func(desc string, maxLen int) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: []validator.String{stringvalidator.LengthBetween(1, maxLen)}}
+	desc := map[string]string{
+		"common_name":         "Common name (CN). TLS clients match a server's name against the subject alternative names, never this; servers that map client certificates to users often read it (PostgreSQL's role, Apache's `SSL_CLIENT_S_DN_CN`, nginx's `$ssl_client_s_dn`).",
+		"organization":        "Organization (O).",
+		"organizational_unit": "Organizational unit (OU).",
+		"country":             "Country (C): a two-letter ISO 3166 code in capitals, such as `SE`.",
+		"province":            "State or province (ST).",
+		"locality":            "Locality (L).",
+		"street_address":      "Street address.",
+		"postal_code":         "Postal code.",
+		"serial_number":       "The subject's serialNumber attribute (not the certificate serial): letters, digits, spaces and `'()+,-./:=?` (a PrintableString).",
+	}
+	fields := map[string]schema.Attribute{}
+	for _, f := range pki.SubjectFields() {
+		d := desc[f.Attribute]
+		if f.Attribute != "country" {
+			d += fmt.Sprintf(" At most %d characters (RFC 5280).", f.MaxLength)
+		}
+		// pki checks the bounds, counting characters, at plan time.
+		fields[f.Attribute] = schema.StringAttribute{Optional: true, MarkdownDescription: d, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
 	}
 	a := schema.SingleNestedAttribute{
-		MarkdownDescription: "The subject distinguished name. Each field holds one value.",
-		Attributes: map[string]schema.Attribute{
-			"common_name":         field("Common name (CN), at most 64 characters. TLS clients match a server's name against the subject alternative names, never this; servers that map client certificates to users often read it (PostgreSQL's role, Apache's `SSL_CLIENT_S_DN_CN`, nginx's `$ssl_client_s_dn`).", pki.MaxCommonNameLength),
-			"organization":        field("Organization (O).", 64),
-			"organizational_unit": field("Organizational unit (OU).", 64),
-			"country":             field("Two-letter country code (C).", 2),
-			"province":            field("State or province (ST).", 128),
-			"locality":            field("Locality (L).", 128),
-			"street_address":      field("Street address.", 128),
-			"postal_code":         field("Postal code.", 40),
-			"serial_number":       field("The subject's serialNumber attribute (not the certificate serial).", 64),
-		},
-		PlanModifiers: []planmodifier.Object{objectplanmodifier.RequiresReplace()},
+		MarkdownDescription: "The subject distinguished name. Each field holds one value, of printable characters (no control characters); the certificate carries it exactly as written.",
+		Attributes:          fields,
+		PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
 	}
 	if k.profile.IsCA() {
 		a.Required = true
@@ -217,8 +225,8 @@ func issuerAttributes(k certKind) map[string]schema.Attribute {
 			Optional: true, Sensitive: true,
 			MarkdownDescription: "Passphrase of an encrypted `ca_private_key_pem`. Changing it updates in place.",
 		},
-		"crl_distribution_points":  stringList("URLs of the issuer's CRL, stamped on this certificate as CRL distribution points."),
-		"issuing_certificate_urls": stringList("URLs of the issuer's certificate, stamped on this certificate as Authority Information Access caIssuers."),
+		"crl_distribution_points":  stringList("URLs of the issuer's CRL, stamped on this certificate as CRL distribution points: `http`, `https` or `ldap` URLs with a host, at least one of them `http` or `ldap` (RFC 5280), each once and written as the certificate will carry it."),
+		"issuing_certificate_urls": stringList("URLs of the issuer's certificate, stamped on this certificate as Authority Information Access caIssuers; the same rules as `crl_distribution_points`."),
 		"ca_chain_pem": computedString("The issuing chain above this certificate as supplied in `ca_cert_pem`: the issuing CA first, the root last when it was supplied. "+
 			"This is the bundle peers verify this certificate against.", false),
 		"root_cert_pem": computedString("The self-signed root at the end of the issuing chain, when `ca_cert_pem` includes it; empty otherwise.", false),
@@ -227,21 +235,21 @@ func issuerAttributes(k certKind) map[string]schema.Attribute {
 
 func leafAttributes(k certKind) map[string]schema.Attribute {
 	names := map[string]schema.Attribute{
-		"dns_names":       stringList("DNS subject alternative names, e.g. `api.example.com` or `*.example.com`." + serverNote(k)),
-		"ip_addresses":    stringList("IP address subject alternative names, IPv4 or IPv6." + serverNote(k)),
-		"uris":            stringList("URI subject alternative names, e.g. SPIFFE IDs such as `spiffe://example.org/ns/default/sa/web`."),
-		"email_addresses": stringList("Email (rfc822Name) subject alternative names."),
+		"dns_names":       stringList("DNS subject alternative names, e.g. `api.example.com` or `*.example.com`: letters, digits and hyphens, an internationalized name in its punycode form (`xn--`). Each name once; names differing only in case are the same name." + serverNote(k)),
+		"ip_addresses":    stringList("IP address subject alternative names, IPv4 or IPv6, each once and in the form the certificate gives back (`10.0.0.1`, not `::ffff:10.0.0.1`; `2001:db8::1`, not `2001:DB8:0::1`)." + serverNote(k)),
+		"uris":            stringList("URI subject alternative names, e.g. SPIFFE IDs such as `spiffe://example.org/ns/default/sa/web`: absolute, ASCII, each once, and written exactly as the certificate will carry it (e.g. `%20`, not a space)."),
+		"email_addresses": stringList("Email (rfc822Name) subject alternative names: plain ASCII addresses `local@domain`, each once. Internationalized local parts (SmtpUTF8Mailbox) are not supported; write an internationalized domain in its punycode form."),
 		"extended_key_usages": schema.ListAttribute{
 			ElementType: types.StringType, Optional: true, Computed: true,
-			MarkdownDescription: "Extended key usages: " + mdList(pki.ExtKeyUsageNames()) + ", or a dotted OID. Defaults to `[\"" + pki.DefaultExtKeyUsages(k.profile)[0] + "\"]`. " +
-				"Use `[\"server_auth\", \"client_auth\"]` for a peer certificate that serves and connects (cluster nodes).",
+			MarkdownDescription: "Extended key usages: " + mdList(pki.ExtKeyUsageNames()) + ", or a dotted OID for any other usage (a named usage is written by its name, not its OID). Defaults to `[\"" + pki.DefaultExtKeyUsages(k.profile)[0] + "\"]`. " +
+				"Use `[\"server_auth\", \"client_auth\"]` for a peer certificate that serves and connects (cluster nodes). Each usage must be allowed by every CA of the issuing chain that limits extended key usages.",
 			Validators:    []validator.List{listvalidator.SizeAtLeast(1), listvalidator.UniqueValues(), listvalidator.NoNullValues()},
 			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown(), listplanmodifier.RequiresReplace()},
 		},
 		"csr_pem": schema.StringAttribute{
 			Optional: true,
 			MarkdownDescription: "A PKCS#10 certificate signing request in PEM. When set, no key is generated and none enters state: the certificate certifies the CSR's public key. " +
-				"The CSR's signature is verified. Taken from the CSR: the public key; the subject when `subject` is unset (the attributes `subject` supports; others, such as the deprecated emailAddress, are dropped: put addresses in `email_addresses`); the SANs when none of `dns_names`, `ip_addresses`, `uris`, `email_addresses` is set. " +
+				"The CSR's signature is verified. Taken from the CSR: the public key; the subject when `subject` is unset (one value of each attribute `subject` supports; others, such as the deprecated emailAddress, and further values are dropped with a warning at plan: put addresses in `email_addresses`); the SANs when none of `dns_names`, `ip_addresses`, `uris`, `email_addresses` is set. The same rules apply to what is taken as to the resource's own arguments. " +
 				"Never taken from the CSR: key usage, extended key usage, basic constraints and any other requested extension; the profile decides those.",
 			Validators: []validator.String{
 				stringvalidator.ConflictsWith(path.MatchRoot("key_algorithm"), path.MatchRoot("private_key_passphrase")),

@@ -278,9 +278,9 @@ func (m *pkcs12Model) privateKey(leaf *x509.Certificate, diags *diag.Diagnostics
 		diags.AddAttributeError(path.Root("private_key_passphrase"), "Missing private key passphrase",
 			"private_key_pem is encrypted. Set private_key_passphrase to the passphrase it was encrypted with, or pass the key unencrypted.")
 		return nil
-	case err != nil && !m.PrivateKeyPassphrase.IsNull():
-		diags.AddAttributeError(path.Root("private_key_passphrase"), "Cannot decrypt or read the private key",
-			err.Error()+". Check that private_key_passphrase is the passphrase private_key_pem was encrypted with.")
+	case errors.Is(err, pki.ErrWrongPassphrase):
+		diags.AddAttributeError(path.Root("private_key_passphrase"), "Wrong private key passphrase",
+			"private_key_pem does not decrypt with private_key_passphrase: "+err.Error()+". Give the passphrase private_key_pem was encrypted with.")
 		return nil
 	case err != nil:
 		diags.AddAttributeError(path.Root("private_key_pem"), "Invalid private key", err.Error()+".")
