@@ -204,6 +204,7 @@ func TestNameInputs(t *testing.T) {
 		{"uris", Names{URIs: []string{"spiffe://example.org./web"}}, []string{"trailing dot"}},
 		{"uris", Names{URIs: []string{"spiffe://exämple.org/web"}}, []string{"not ASCII", "punycode"}},
 		{"uris", Names{URIs: []string{"https://example.org/x#"}}, []string{`"https://example.org/x"`}},
+		{"uris", Names{URIs: []string{"urn:a b"}}, []string{"RFC 3986", "%20"}},
 		{"uris", Names{URIs: []string{"spiffe://Example.org/web", "spiffe://example.org/web"}}, []string{"Duplicate"}},
 		{"dns_names", Names{DNSNames: []string{"café.example.com"}}, []string{"internationalized", `"xn--caf-dma.example.com"`}},
 		{"dns_names", Names{DNSNames: []string{"*.café.example.com"}}, []string{`"*.xn--caf-dma.example.com"`}},
@@ -228,6 +229,10 @@ func TestNameInputs(t *testing.T) {
 		EmailAddresses: []string{"ops@example.com", "first.last+tag@xn--caf-dma.example.com", "Ops@example.com"},
 	})
 	issueRoundTrip(t, ok, root.issuer())
+	// SPIFFE trust domains may hold underscores, in URIs as in constraints;
+	// DNS names may not.
+	spiffe := newRoot(t, ECDSAP256, CAOptions{PermittedURIDomains: []string{"trust_domain.example"}})
+	issueRoundTrip(t, leafRequest(ProfileClient, key.Public(), Names{URIs: []string{"spiffe://trust_domain.example/web"}}), spiffe.issuer())
 }
 
 func TestCRLAndIssuerURLs(t *testing.T) {
@@ -419,7 +424,7 @@ func TestKeyErrorsBlameTheRightInput(t *testing.T) {
 	}
 }
 
-func mustSEC1(t *testing.T, key any) []byte {
+func mustSEC1(t testing.TB, key any) []byte {
 	t.Helper()
 	der, err := x509.MarshalECPrivateKey(key.(*ecdsa.PrivateKey))
 	if err != nil {

@@ -18,7 +18,8 @@ import (
 )
 
 // FieldError is a problem with one input. Attribute is the name of the
-// provider attribute at fault, so the caller can point the user at it.
+// provider attribute at fault, so the caller can point the user at it; a
+// nested attribute is dotted, as in subject.country.
 type FieldError struct {
 	Attribute string
 	Summary   string
@@ -197,7 +198,8 @@ func checkCAOptions(o CAOptions) []*FieldError {
 		}
 	}
 	for _, d := range o.PermittedURIDomains {
-		if CheckDNSName(strings.TrimPrefix(d, ".")) != nil {
+		// URI hosts may hold underscores, as SPIFFE trust domains do.
+		if checkHostname(strings.TrimPrefix(d, "."), false, true) != nil {
 			errs = append(errs, fieldErr("permitted_uri_domains", "Invalid URI domain constraint", "%q is not a host (example.org) or a domain (.example.org).", d))
 		}
 	}

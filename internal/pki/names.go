@@ -235,14 +235,17 @@ func CheckURI(s string) (*url.URL, error) {
 	if u.Scheme == "" || (u.Host == "" && u.Opaque == "") {
 		return nil, fmt.Errorf("%q is not an absolute URI with a scheme and host", s)
 	}
+	if !isASCII(s) {
+		return nil, fmt.Errorf("%q contains characters that are not ASCII, which a URI in a certificate may not (it is an IA5String): percent-encode them, and write an internationalized host in its punycode form", s)
+	}
 	if back := u.String(); back != s {
-		if !isASCII(s) {
-			return nil, fmt.Errorf("%q contains characters that are not ASCII, which a URI in a certificate may not (it is an IA5String): percent-encode them, and write an internationalized host in its punycode form", s)
-		}
 		if _, err := url.Parse(back); err == nil {
 			return nil, fmt.Errorf("%q would be written into the certificate as %q: write it in that form", s, back)
 		}
 		return nil, fmt.Errorf("%q does not survive encoding into a certificate unchanged", s)
+	}
+	if err := checkURIChars(s); err != nil {
+		return nil, fmt.Errorf("%q %w", s, err)
 	}
 	if u.Host != "" {
 		if err := checkURIHost(u); err != nil {
@@ -250,6 +253,30 @@ func CheckURI(s string) (*url.URL, error) {
 		}
 	}
 	return u, nil
+}
+
+// uriChars are the characters RFC 3986 allows in a URI, besides letters,
+// digits and percent-escapes.
+const uriChars = "-._~:/?#[]@!$&'()*+,;="
+
+func checkURIChars(s string) error {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', strings.IndexByte(uriChars, c) >= 0:
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			i += 2
+		case c == '%':
+			return errors.New("has a % that does not start an escape such as %20")
+		default:
+			return fmt.Errorf("contains %q, which a URI may not hold (RFC 3986): percent-encode it as %%%02X", c, c)
+		}
+	}
+	return nil
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 func checkURIHost(u *url.URL) error {

@@ -50,7 +50,8 @@ func certificateSchema(k certKind) schema.Schema {
 			Optional: true, Computed: true,
 			MarkdownDescription: "Algorithm of the private key this resource generates: " + mdList(pki.KeyAlgorithmStrings()) +
 				". Defaults to `" + string(pki.DefaultKeyAlgorithm) + "`." +
-				csrNote(k, " In CSR mode it must not be set: it reports the CSR's key, with the real size of an RSA key (e.g. `RSA_2560`; RSA keys under 2048 bits and ECDSA curves other than P-256, P-384 and P-521 are refused)."),
+				csrNote(k, " In CSR mode it must not be set: it reports the CSR's key, with the real size of an RSA key (e.g. `RSA_2560`; RSA keys under 2048 bits and ECDSA curves other than P-256, P-384 and P-521 are refused).") +
+				importNote(k, " An imported root reports its key the same way, with the real size of an RSA key (e.g. `RSA_2560`), although only the sizes above are generated."),
 			Validators:    []validator.String{stringvalidator.OneOf(pki.KeyAlgorithmStrings()...)},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 		},
@@ -263,6 +264,13 @@ func leafAttributes(k certKind) map[string]schema.Attribute {
 
 func csrNote(k certKind, s string) string {
 	if k.leaf() {
+		return s
+	}
+	return ""
+}
+
+func importNote(k certKind, s string) string {
+	if k.profile == pki.ProfileRootCA {
 		return s
 	}
 	return ""

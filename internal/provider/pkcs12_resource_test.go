@@ -333,7 +333,10 @@ resource "mtls_pkcs12" "bad" {
 	testPlanErrors(t, storeChainConfig, map[string]planErrorCase{
 		"key of another certificate":       {archive(alice, "mtls_root_ca.root.private_key_pem", password), `Private key does not match the certificate`},
 		"encrypted key without passphrase": {archive(alice, encryptedKey, password), `Missing private key passphrase`},
-		"wrong passphrase":                 {archive(alice, encryptedKey, password+"\n"+`private_key_passphrase = "wrong"`), `Cannot decrypt or read the private key`},
+		"wrong passphrase":                 {archive(alice, encryptedKey, password+"\n"+`private_key_passphrase = "wrong"`), `(?s)Wrong private key passphrase.*passphrase\s+is\s+wrong`},
+		// A key that does not parse is malformed, whatever passphrase is given.
+		"malformed key with a passphrase": {archive(alice, `"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"`, password+"\n"+`private_key_passphrase = "pw"`),
+			`(?s)Invalid private key.*private\s+key\s+is\s+malformed`},
 		// The trial build at plan catches what only the encoder checks.
 		"jks password beyond latin-1":  {archive(alice, aliceKey, `format = "jks"`+"\n"+`password = "€uro"`), `(?s)Cannot build the archive.*Latin-1`},
 		"friendly name of spaces only": {archive(alice, aliceKey, password+"\n"+`friendly_name = "  "`), `(?s)Cannot build the archive.*empty`},

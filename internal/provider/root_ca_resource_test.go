@@ -151,7 +151,7 @@ func TestAccRootCA_invalidInputs(t *testing.T) {
   subject = { common_name = "x" }`, `(?s)key_algorithm.*value must be one of`},
 		"negative path length": {`max_path_length = -1
   subject = { common_name = "x" }`, `(?s)max_path_length.*at least 0`},
-		"long common name": {`subject = { common_name = "` + string(make([]byte, 0)) + `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" }`, `(?s)common_name.*length must be between 1 and 64`},
+		"long common name": {`subject = { common_name = "` + string(make([]byte, 0)) + `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" }`, `(?s)Subject attribute too long.*68\s+characters;\s+RFC\s+5280\s+allows\s+at\s+most\s+64`},
 		"empty subject":    {`subject = {}`, `(?s)CA subject is empty.*common_name`},
 		"bad name constraint": {`subject = { common_name = "x" }
   permitted_dns_domains = ["*.example.com"]`, `(?s)Invalid DNS name constraint.*\.example\.com \(subdomains only\)`},
@@ -159,6 +159,11 @@ func TestAccRootCA_invalidInputs(t *testing.T) {
   permitted_ip_ranges = ["10.0.0.0"]`, `(?s)Invalid IP range constraint.*CIDR`},
 		"zero validity": {`subject = { common_name = "x" }
   validity_period_hours = 0`, `(?s)validity_period_hours.*between 1 and 876000`},
+		"backdate beyond validity": {`subject = { common_name = "x" }
+  validity_period_hours = 2
+  backdate_minutes      = 120`, `(?s)Backdate as long as the validity.*backdate_minutes\s+=\s+120`},
+		"three-letter country":                 {`subject = { common_name = "x", country = "SWE" }`, `(?s)Invalid country code.*two-letter\s+ISO\s+3166`},
+		"serial number beyond PrintableString": {`subject = { common_name = "x", serial_number = "Nº 7" }`, `(?s)Invalid subject attribute.*serial\s+number\s+is\s+a\s+PrintableString`},
 	}
 	for name, tc := range cases {
 		cases[name] = planErrorCase{"resource \"mtls_root_ca\" \"bad\" {\n  " + tc.config + "\n}", tc.err}

@@ -49,6 +49,21 @@ resource "mtls_server_cert" "bad" {
 		"outlives CA": {leaf(`dns_names = ["a.example.com"]` + "\n" + `validity_period_hours = 2000`), `(?s)Certificate would outlive its CA.*Lower\s+validity_period_hours`},
 		"bad EKU":     {leaf(`dns_names = ["a.example.com"]` + "\n" + `extended_key_usages = ["serverAuth"]`), `(?s)Unknown extended key usage.*dotted OID`},
 		"garbage CSR": {leaf(`csr_pem = "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"`), `(?s)Invalid certificate signing request`},
+		// Issue 7: each of these passed plan and failed at apply, or made a
+		// certificate that differs from the config.
+		"backdate beyond validity": {leaf(`dns_names = ["a.example.com"]` + "\n" + `validity_period_hours = 1` + "\n" + `backdate_minutes = 180`),
+			`(?s)Backdate as long as the validity.*backdate_minutes\s+=\s+180.*below\s+60`},
+		"EKU OID of a named usage":    {leaf(`dns_names = ["a.example.com"]` + "\n" + `extended_key_usages = ["server_auth", "1.3.6.1.5.5.7.3.1"]`), `(?s)Unknown extended key usage.*write\s+"server_auth"`},
+		"non-ASCII email":             {leaf(`dns_names = ["a.example.com"]` + "\n" + `email_addresses = ["josé@example.com"]`), `(?s)Invalid email address.*SmtpUTF8Mailbox`},
+		"email with two @":            {leaf(`dns_names = ["a.example.com"]` + "\n" + `email_addresses = ["a@b@example.com"]`), `(?s)Invalid email address.*'@'`},
+		"URI with a space":            {leaf(`dns_names = ["a.example.com"]` + "\n" + `uris = ["spiffe://example.com/my service"]`), `(?s)Invalid URI.*spiffe://example.com/my%20service`},
+		"IDN as U-label":              {leaf(`dns_names = ["café.example.com"]`), `(?s)Invalid DNS name.*xn--caf-dma.example.com`},
+		"DNS names differing in case": {leaf(`dns_names = ["a.example.com", "A.example.com"]`), `(?s)Duplicate DNS name.*ignore\s+case`},
+		"IPv4 and its mapped form":    {leaf(`ip_addresses = ["10.0.0.1", "::ffff:10.0.0.1"]`), `(?s)Duplicate IP address`},
+		"CRL URL not http or ldap":    {leaf(`dns_names = ["a.example.com"]` + "\n" + `crl_distribution_points = ["ftp://pki.example.com/ca.crl"]`), `(?s)Invalid URL.*http,\s+https\s+or\s+ldap`},
+		"AIA URL without scheme":      {leaf(`dns_names = ["a.example.com"]` + "\n" + `issuing_certificate_urls = ["pki.example.com/ca.crt"]`), `(?s)Invalid URL.*absolute\s+URI`},
+		"lowercase country":           {leaf(`dns_names = ["a.example.com"]` + "\n" + `subject = { country = "se" }`), `(?s)Invalid country code.*in\s+capitals`},
+		"CJK common name too long":    {leaf(`dns_names = ["a.example.com"]` + "\n" + `subject = { common_name = "` + strings.Repeat("証", 65) + `" }`), `(?s)Subject attribute too long.*65\s+characters;\s+RFC\s+5280\s+allows\s+at\s+most\s+64`},
 	}
 	testPlanErrors(t, testRoot, cases)
 }
@@ -80,6 +95,12 @@ func TestAccServerCert_invalidIssuer(t *testing.T) {
 	if out, err := exec.Command(openssl, "req", "-new", "-newkey", "rsa:1024", "-nodes", "-keyout", dir+"/weak.key", "-out", weakCSR, "-subj", "/CN=weak").CombinedOutput(); err != nil {
 		t.Fatalf("openssl: %v\n%s", err, out)
 	}
+	// An encrypted key of a type the provider does not sign with: it decrypts
+	// with its passphrase, so the passphrase must not be blamed.
+	x25519Key := dir + "/x25519.key"
+	if out, err := exec.Command(openssl, "genpkey", "-algorithm", "X25519", "-aes-256-cbc", "-pass", "pass:pw", "-out", x25519Key).CombinedOutput(); err != nil {
+		t.Fatalf("openssl: %v\n%s", err, out)
+	}
 	base := testRoot + `
 resource "mtls_root_ca" "other" {
   subject = { common_name = "Other" }
@@ -108,13 +129,14 @@ resource "mtls_server_cert" "bad" {
 }`
 	}
 	cases := map[string]planErrorCase{
-		"key mismatch":        {signed("mtls_root_ca.root.cert_pem", "mtls_root_ca.other.private_key_pem", ""), `(?s)CA private key does not match the CA certificate`},
-		"leaf as issuer":      {signed("mtls_client_cert.leaf.cert_pem", "mtls_client_cert.leaf.private_key_pem", ""), `(?s)Certificate cannot issue certificates.*not a CA certificate`},
-		"bad PEM":             {signed(`"hello"`, "mtls_root_ca.root.private_key_pem", ""), `(?s)Invalid CA certificate.*BEGIN CERTIFICATE`},
-		"encrypted, no pass":  {signed("mtls_root_ca.enc.cert_pem", "mtls_root_ca.enc.private_key_pem_encrypted", ""), `(?s)Encrypted CA private key.*ca_private_key_passphrase`},
-		"encrypted, bad pass": {signed("mtls_root_ca.enc.cert_pem", "mtls_root_ca.enc.private_key_pem_encrypted", `ca_private_key_passphrase = "nope"`), `(?s)passphrase is wrong`},
-		"chain out of order":  {signed(`"${mtls_root_ca.root.cert_pem}${mtls_root_ca.other.cert_pem}"`, "mtls_root_ca.root.private_key_pem", ""), `(?s)CA chain out of order`},
-		"weak RSA CSR":        {signed("mtls_root_ca.root.cert_pem", "mtls_root_ca.root.private_key_pem", `csr_pem = file("`+weakCSR+`")`), `(?s)1024 bits is too weak`},
+		"key mismatch":                           {signed("mtls_root_ca.root.cert_pem", "mtls_root_ca.other.private_key_pem", ""), `(?s)CA private key does not match the CA certificate`},
+		"leaf as issuer":                         {signed("mtls_client_cert.leaf.cert_pem", "mtls_client_cert.leaf.private_key_pem", ""), `(?s)Certificate cannot issue certificates.*not a CA certificate`},
+		"bad PEM":                                {signed(`"hello"`, "mtls_root_ca.root.private_key_pem", ""), `(?s)Invalid CA certificate.*BEGIN CERTIFICATE`},
+		"encrypted, no pass":                     {signed("mtls_root_ca.enc.cert_pem", "mtls_root_ca.enc.private_key_pem_encrypted", ""), `(?s)Encrypted CA private key.*ca_private_key_passphrase`},
+		"encrypted, bad pass":                    {signed("mtls_root_ca.enc.cert_pem", "mtls_root_ca.enc.private_key_pem_encrypted", `ca_private_key_passphrase = "nope"`), `(?s)passphrase is wrong`},
+		"chain out of order":                     {signed(`"${mtls_root_ca.root.cert_pem}${mtls_root_ca.other.cert_pem}"`, "mtls_root_ca.root.private_key_pem", ""), `(?s)CA chain out of order`},
+		"weak RSA CSR":                           {signed("mtls_root_ca.root.cert_pem", "mtls_root_ca.root.private_key_pem", `csr_pem = file("`+weakCSR+`")`), `(?s)1024 bits is too weak`},
+		"unsupported key type, right passphrase": {signed("mtls_root_ca.root.cert_pem", `file("`+x25519Key+`")`, `ca_private_key_passphrase = "pw"`), `(?s)Invalid CA private key.*ecdh.PrivateKey\s+is\s+not\s+supported`},
 	}
 	testPlanErrors(t, base, cases)
 	// The encrypted CA key works with its passphrase.
