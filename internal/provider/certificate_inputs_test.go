@@ -117,9 +117,10 @@ resource "mtls_root_ca" "root" {
 	}
 }
 
-// CSR mode: key_algorithm reports the key's real size; subject attributes
-// the certificate will not carry are warned about at plan, emailAddress
-// pointing at email_addresses; a CSR known only at apply still reports it.
+// CSR mode: key_algorithm reports the key's real size, also for a CSR known
+// only at apply (Terraform plans again then); subject attributes the
+// certificate will not carry are warned about at plan, emailAddress pointing
+// at email_addresses.
 func TestAccServerCert_csrKeySizeAndDroppedSubject(t *testing.T) {
 	openssl := testtools.RequireTool(t, "openssl")
 	dir := t.TempDir()

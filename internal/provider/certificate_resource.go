@@ -236,9 +236,6 @@ func (r *certificateResource[M, P]) issue(ctx context.Context, p modelParts, dia
 			return
 		}
 		pub = csr.PublicKey
-		// Unknown at plan when the CSR came from another resource.
-		alg, _ := pki.AlgorithmOf(pub)
-		p.base.KeyAlgorithm = types.StringValue(string(alg))
 	} else {
 		var err error
 		if key, err = pki.GenerateKey(pki.KeyAlgorithm(p.base.KeyAlgorithm.ValueString())); err != nil {

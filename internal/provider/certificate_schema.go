@@ -154,13 +154,13 @@ func subjectAttribute(k certKind) schema.SingleNestedAttribute {
 	for _, f := range pki.SubjectFields() {
 		d := desc[f.Attribute]
 		if f.Attribute != "country" {
-			d += fmt.Sprintf(" At most %d characters (RFC 5280).", f.MaxLength)
+			d += fmt.Sprintf(" At most %d characters.", f.MaxLength)
 		}
 		// pki checks the bounds, counting characters, at plan time.
 		fields[f.Attribute] = schema.StringAttribute{Optional: true, MarkdownDescription: d, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
 	}
 	a := schema.SingleNestedAttribute{
-		MarkdownDescription: "The subject distinguished name. Each field holds one value, of printable characters (no control characters); the certificate carries it exactly as written.",
+		MarkdownDescription: "The subject distinguished name. Each field holds one value, without control characters; the certificate carries it exactly as written. Lengths count characters, not bytes (RFC 5280's upper bounds).",
 		Attributes:          fields,
 		PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
 	}
@@ -250,7 +250,7 @@ func leafAttributes(k certKind) map[string]schema.Attribute {
 		"csr_pem": schema.StringAttribute{
 			Optional: true,
 			MarkdownDescription: "A PKCS#10 certificate signing request in PEM. When set, no key is generated and none enters state: the certificate certifies the CSR's public key. " +
-				"The CSR's signature is verified. Taken from the CSR: the public key; the subject when `subject` is unset (one value of each attribute `subject` supports; others, such as the deprecated emailAddress, and further values are dropped with a warning at plan: put addresses in `email_addresses`); the SANs when none of `dns_names`, `ip_addresses`, `uris`, `email_addresses` is set. The same rules apply to what is taken as to the resource's own arguments. " +
+				"The CSR's signature is verified. Taken from the CSR: the public key; the subject when `subject` is unset (one value of each attribute `subject` supports; others, such as the deprecated emailAddress, and further values are dropped with a warning at plan: put addresses in `email_addresses`); the SANs when none of `dns_names`, `ip_addresses`, `uris`, `email_addresses` is set. What is taken is checked like the resource's own arguments, with errors on `csr_pem`. " +
 				"Never taken from the CSR: key usage, extended key usage, basic constraints and any other requested extension; the profile decides those.",
 			Validators: []validator.String{
 				stringvalidator.ConflictsWith(path.MatchRoot("key_algorithm"), path.MatchRoot("private_key_passphrase")),
