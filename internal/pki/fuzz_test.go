@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/pbes2"
 )
 
 // Fuzz targets for every parser and check of user input in this package.
@@ -64,11 +66,10 @@ func FuzzParsePrivateKeyPEM(f *testing.F) {
 		}
 		plain, _ := x509.MarshalPKCS8PrivateKey(key)
 		// A low iteration count keeps each fuzz run fast.
-		der, err := encryptPKCS8(plain, "pw", 10)
+		encrypted, err := encryptPKCS8PEM(pbes2.Scheme{Iterations: 10, SaltLen: 16}, plain, "pw")
 		if err != nil {
 			f.Fatal(err)
 		}
-		encrypted := string(pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: der}))
 		f.Add(encrypted, "pw")
 		f.Add(encrypted, "wrong")
 	}

@@ -426,7 +426,11 @@ func TestKeyErrorsBlameTheRightInput(t *testing.T) {
 
 func mustSEC1(t testing.TB, key any) []byte {
 	t.Helper()
-	der, err := x509.MarshalECPrivateKey(key.(*ecdsa.PrivateKey))
+	ec, ok := key.(*ecdsa.PrivateKey)
+	if !ok {
+		t.Fatalf("%T is not an ECDSA key", key)
+	}
+	der, err := x509.MarshalECPrivateKey(ec)
 	if err != nil {
 		t.Fatal(err)
 	}

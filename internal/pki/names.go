@@ -342,7 +342,9 @@ func CheckEmail(s string) error {
 			return fmt.Errorf("%q has a local part that starts or ends with a dot or holds two dots in a row", s)
 		}
 		for _, c := range atom {
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune(atext, c)) {
+			switch {
+			case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', strings.ContainsRune(atext, c):
+			default:
 				return fmt.Errorf("%q has %q in its local part, which a plain address may not hold (no quoting, display names or comments)", s, c)
 			}
 		}
