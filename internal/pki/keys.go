@@ -6,6 +6,8 @@ package pki
 
 import (
 	"crypto"
+	"crypto/dsa" //nolint:staticcheck // only to name DSA keys in an error
+	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
@@ -105,7 +107,18 @@ func AlgorithmOf(pub crypto.PublicKey) (KeyAlgorithm, error) {
 	case ed25519.PublicKey:
 		return Ed25519, nil
 	}
-	return "", fmt.Errorf("public key type %T is not supported: use RSA, ECDSA or Ed25519", pub)
+	return "", fmt.Errorf("%s is not supported: use RSA, ECDSA or Ed25519", keyTypeName(pub))
+}
+
+// keyTypeName names a refused key type in words a user knows, not as a Go type.
+func keyTypeName(key any) string {
+	switch key.(type) {
+	case *ecdh.PublicKey, *ecdh.PrivateKey:
+		return "an X25519 or ECDH key (for key agreement, it cannot sign)"
+	case *dsa.PublicKey:
+		return "a DSA key"
+	}
+	return "a key of an unknown type"
 }
 
 // EncodedKey holds the encodings of one private key that the resources expose.
@@ -248,7 +261,7 @@ func parsePrivateKeyDER(pemType string, der []byte) (crypto.Signer, error) {
 	}
 	signer, ok := key.(crypto.Signer)
 	if !ok {
-		return nil, fmt.Errorf("private key type %T is not supported: use RSA, ECDSA or Ed25519", key)
+		return nil, fmt.Errorf("the private key is %s: use RSA, ECDSA or Ed25519", keyTypeName(key))
 	}
 	return signer, nil
 }

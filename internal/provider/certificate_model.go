@@ -250,7 +250,7 @@ func (p modelParts) request(ctx context.Context, kind certKind, now time.Time, p
 	nb, na := pki.Validity(now, b.ValidityPeriodHours.ValueInt64(), b.BackdateMinutes.ValueInt64())
 	req := &pki.Request{Profile: kind.profile, PublicKey: pub, NotBefore: nb, NotAfter: na, Now: now.UTC().Truncate(time.Second),
 		EarlyRenewal: time.Duration(b.EarlyRenewalHours.ValueInt64()) * time.Hour}
-	if !b.Subject.IsNull() {
+	if !subjectEmpty(b.Subject) {
 		var s subjectModel
 		diags.Append(b.Subject.As(ctx, &s, basetypes.ObjectAsOptions{})...)
 		req.Subject = s.toPKI()

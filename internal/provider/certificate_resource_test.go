@@ -1,6 +1,12 @@
 package provider
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"regexp"
 	"strings"
 	"testing"
@@ -208,4 +214,87 @@ resource "mtls_server_cert" "in_time" {
 	if _, ok := planned["mtls_server_cert.in_time"]; ok || len(planned) != 1 {
 		t.Fatalf("plan: warnings %+v, want one for mtls_server_cert.later only", planned)
 	}
+}
+
+// A subject with no field set issues the same certificate as no subject:
+// switching between the two, either way, plans nothing; a real subject
+// change still replaces. In CSR mode an empty subject takes the CSR's.
+func TestAccCertificate_emptySubjectIsNoSubject(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csrDER, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: "From CSR"}, DNSNames: []string{"csr.example.com"}}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csrPath := writeFile(t, t.TempDir(), "req.csr", string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: csrDER})))
+	const allNull = `{
+    common_name = null, organization = null, organizational_unit = null, country = null, province = null,
+    locality = null, street_address = null, postal_code = null, serial_number = null
+  }`
+	// a and b are made one with no subject, the other with an empty one; c
+	// is a CSR-mode certificate.
+	config := func(a, b, c string) string {
+		cert := func(name, subject, extra string) string {
+			s := ""
+			if subject != "" {
+				s = "\n  subject = " + subject
+			}
+			return `
+resource "mtls_client_cert" "` + name + `" {
+  ca_cert_pem        = mtls_root_ca.root.cert_pem
+  ca_private_key_pem = mtls_root_ca.root.private_key_pem` + s + extra + `
+}`
+		}
+		return `
+resource "mtls_root_ca" "root" {
+  subject = { common_name = "Root" }
+}` + cert("a", a, "\n  dns_names = [\"a.example.com\"]") + cert("b", b, "\n  dns_names = [\"b.example.com\"]") +
+			cert("c", c, "\n  csr_pem = file(\""+csrPath+"\")")
+	}
+	noChange := func(a, b, c string) resource.TestStep {
+		return resource.TestStep{
+			Config: config(a, b, c), PlanOnly: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}
+	}
+	named := `{ common_name = "alice" }`
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config("", `{ common_name = null }`, `{ common_name = null }`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("mtls_client_cert.a", tfjsonpath.New("subject_dn"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue("mtls_client_cert.b", tfjsonpath.New("subject_dn"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue("mtls_client_cert.c", tfjsonpath.New("subject_dn"), knownvalue.StringExact("CN=From CSR")),
+				},
+			},
+			noChange(`{ common_name = null }`, "", ""),
+			noChange(allNull, "{}", allNull),
+			{
+				Config: config(named, "", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("mtls_client_cert.a", plancheck.ResourceActionReplace),
+					plancheck.ExpectResourceAction("mtls_client_cert.b", plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction("mtls_client_cert.c", plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("mtls_client_cert.a", tfjsonpath.New("subject_dn"), knownvalue.StringExact("CN=alice")),
+				},
+			},
+			{
+				Config: config(`{ common_name = null }`, "", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("mtls_client_cert.a", plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("mtls_client_cert.a", tfjsonpath.New("subject_dn"), knownvalue.StringExact("")),
+				},
+			},
+			noChange("", "", ""),
+		},
+	})
 }

@@ -1,22 +1,25 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/mtlsforge/terraform-provider-mtls/internal/pki"
@@ -57,32 +60,39 @@ func certificateSchema(k certKind) schema.Schema {
 		},
 		"private_key_passphrase": schema.StringAttribute{
 			Optional: true, Sensitive: true,
-			MarkdownDescription: "When set, `private_key_pem_encrypted` holds the key encrypted with it (PKCS#8, PBES2 with PBKDF2-HMAC-SHA-256 and AES-256-CBC), which `openssl pkey -passin` reads. Changing it updates in place.",
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			MarkdownDescription: "When set, `private_key_pem_encrypted` holds the key encrypted with it (PKCS#8, PBES2 with PBKDF2-HMAC-SHA-256 and AES-256-CBC), which `openssl pkey -passin` reads. Changing it updates in place." +
+				rootNote(k, " Import of an encrypted key file sets it to the passphrase in `"+importPassphraseEnv+"`."),
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 		"subject": subjectAttribute(k),
 		"validity_period_hours": schema.Int64Attribute{
 			Optional: true, Computed: true,
-			MarkdownDescription: fmt.Sprintf("How long the certificate is valid, in hours from creation. Defaults to %d (%s).", k.defaultValidityHours, humanHours(k.defaultValidityHours)) +
+			MarkdownDescription: fmt.Sprintf("How long the certificate is valid, in hours from creation. Defaults to %d (%s). Changing it replaces the certificate.", k.defaultValidityHours, humanHours(k.defaultValidityHours)) +
 				signedNote(k, " Must end before the issuing CA expires: a longer period is an error at plan time, not silently shortened. "+
 					"When the renewal of this certificate (at `not_after` less `early_renewal_hours`) would come too late for a new one of this period to end before the CA does, a warning gives the date from which reissuing fails. "+
-					"Give CAs a validity well above their certificates' (a root of 10 years over leaves of 1), set `early_renewal_hours`, and renew or rotate each CA before that date."),
+					"Give CAs a validity well above their certificates' (a root of 10 years over leaves of 1), set `early_renewal_hours`, and renew or rotate each CA before that date.") +
+				rootNote(k, " Import reads it from `not_after` minus `not_before`, in whole hours (see `backdate_minutes`); "+
+					"on an imported root a value that, with `backdate_minutes`, adds up to the certificate's lifetime only updates the state."),
 			Default:       int64default.StaticInt64(k.defaultValidityHours),
 			Validators:    []validator.Int64{int64validator.Between(1, maxHours)},
-			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			PlanModifiers: []planmodifier.Int64{validityMatchesImportedLifetime{}},
 		},
 		"early_renewal_hours": schema.Int64Attribute{
 			Optional: true, Computed: true,
-			MarkdownDescription: "When fewer than this many hours of validity remain, `ready_for_renewal` becomes true on refresh and the next plan replaces the certificate. Defaults to 0 (replace only once expired). Changing it updates in place.",
-			Default:             int64default.StaticInt64(0),
-			Validators:          []validator.Int64{int64validator.Between(0, maxHours)},
+			MarkdownDescription: "When fewer than this many hours of validity remain, `ready_for_renewal` becomes true on refresh and the next plan replaces the certificate. Defaults to 0 (replace only once expired). Changing it updates in place." +
+				rootNote(k, " A certificate does not record it, so import sets 0; another value in the configuration is then written to the state in place."),
+			Default:    int64default.StaticInt64(0),
+			Validators: []validator.Int64{int64validator.Between(0, maxHours)},
 		},
 		"backdate_minutes": schema.Int64Attribute{
 			Optional: true, Computed: true,
-			MarkdownDescription: fmt.Sprintf("How far `not_before` lies before the creation time, so that peers with slow clocks accept the certificate at once. Defaults to %d. Must be less than the validity period (`validity_period_hours` × 60).", defaultBackdateMinutes),
-			Default:             int64default.StaticInt64(defaultBackdateMinutes),
-			Validators:          []validator.Int64{int64validator.Between(0, 24*60)},
-			PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			MarkdownDescription: fmt.Sprintf("How far `not_before` lies before the creation time, so that peers with slow clocks accept the certificate at once. Defaults to %d. Must be less than the validity period (`validity_period_hours` × 60). Changing it replaces the certificate.", defaultBackdateMinutes) +
+				rootNote(k, " A certificate does not record when it was made, so import cannot know its backdate: it takes the minutes beyond whole hours of the certificate's lifetime "+
+					"(5 for a root this provider made with the default, 0 for a root made with `openssl req -days`). On an imported root this attribute therefore never replaces the root: "+
+					"unset, it keeps the imported value; set, a different value only updates the state."),
+			Default:       int64default.StaticInt64(defaultBackdateMinutes),
+			Validators:    []validator.Int64{int64validator.Between(0, 24*60)},
+			PlanModifiers: []planmodifier.Int64{backdateIgnoredAfterImport{}},
 		},
 		"cert_pem":                  computedString("The certificate, PEM-encoded.", false),
 		"private_key_pem":           computedString("The private key in PKCS#8 PEM (`BEGIN PRIVATE KEY`)."+csrNote(k, " Empty in CSR mode: the key never enters state."), true),
@@ -162,14 +172,16 @@ func subjectAttribute(k certKind) schema.SingleNestedAttribute {
 	a := schema.SingleNestedAttribute{
 		MarkdownDescription: "The subject distinguished name. Each field holds one value, without control characters; the certificate carries it exactly as written. Lengths count characters, not bytes (RFC 5280's upper bounds).",
 		Attributes:          fields,
-		PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
+		PlanModifiers:       []planmodifier.Object{subjectEmptyIsUnset{}},
 	}
 	if k.profile.IsCA() {
 		a.Required = true
-		a.MarkdownDescription += " A CA needs at least `common_name`."
+		a.MarkdownDescription += " A CA needs at least `common_name`. Changing it replaces the certificate."
 	} else {
-		a.Optional = true
-		a.MarkdownDescription += csrNote(k, " In CSR mode, when unset, the CSR's subject is used.")
+		// Computed, so that an unset subject can keep the empty one in state.
+		a.Optional, a.Computed = true, true
+		a.MarkdownDescription += " Changing it replaces the certificate; a subject with no field set is the same as no subject, and switching between the two changes nothing." +
+			csrNote(k, " In CSR mode, when unset or empty, the CSR's subject is used.")
 	}
 	return a
 }
@@ -283,6 +295,13 @@ func signedNote(k certKind, s string) string {
 	return ""
 }
 
+func rootNote(k certKind, s string) string {
+	if k.profile == pki.ProfileRootCA {
+		return s
+	}
+	return ""
+}
+
 func serverNote(k certKind) string {
 	switch k.profile {
 	case pki.ProfileServer:
@@ -311,4 +330,124 @@ func humanHours(h int64) string {
 		return fmt.Sprintf("%d days", h/24)
 	}
 	return fmt.Sprintf("%d hours", h)
+}
+
+// validityMatchesImportedLifetime replaces the certificate when
+// validity_period_hours changes, except on an imported root whose
+// certificate already lasts what the config asks for: import splits the
+// lifetime into hours and minutes one way, and a config that made the same
+// lifetime with a backdate of an hour or more only updates the state.
+type validityMatchesImportedLifetime struct{}
+
+func (validityMatchesImportedLifetime) Description(context.Context) string {
+	return "Changing the value replaces the certificate, unless an imported root already lasts validity_period_hours plus backdate_minutes."
+}
+
+func (m validityMatchesImportedLifetime) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (validityMatchesImportedLifetime) PlanModifyInt64(ctx context.Context, req planmodifier.Int64Request, resp *planmodifier.Int64Response) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.PlanValue.Equal(req.StateValue) {
+		return
+	}
+	resp.RequiresReplace = !isImported(ctx, req.Private) || !lifetimeMatches(ctx, req.Config, req.State, req.PlanValue)
+}
+
+// lifetimeMatches tells whether the certificate in state lasts hours plus
+// the backdate that will be planned (backdateIgnoredAfterImport), to the
+// minute.
+func lifetimeMatches(ctx context.Context, config tfsdk.Config, state tfsdk.State, hours types.Int64) bool {
+	var backdate, stateBackdate types.Int64
+	var notBefore, notAfter types.String
+	var diags diag.Diagnostics
+	diags.Append(config.GetAttribute(ctx, path.Root("backdate_minutes"), &backdate)...)
+	diags.Append(state.GetAttribute(ctx, path.Root("backdate_minutes"), &stateBackdate)...)
+	diags.Append(state.GetAttribute(ctx, path.Root("not_before"), &notBefore)...)
+	diags.Append(state.GetAttribute(ctx, path.Root("not_after"), &notAfter)...)
+	if backdate.IsNull() {
+		backdate = stateBackdate
+	}
+	if diags.HasError() || !known(hours, backdate) {
+		return false
+	}
+	nb, err1 := time.Parse(time.RFC3339, notBefore.ValueString())
+	na, err2 := time.Parse(time.RFC3339, notAfter.ValueString())
+	want := time.Duration(hours.ValueInt64())*time.Hour + time.Duration(backdate.ValueInt64())*time.Minute
+	return err1 == nil && err2 == nil && na.Sub(nb).Truncate(time.Minute) == want
+}
+
+// backdateIgnoredAfterImport replaces the certificate when backdate_minutes
+// changes, except on an imported root: a certificate does not record when it
+// was made, so import cannot know how far it was backdated. There the value
+// never replaces the root; unset in config, it keeps the imported value.
+type backdateIgnoredAfterImport struct{}
+
+func (backdateIgnoredAfterImport) Description(context.Context) string {
+	return "Changing the value replaces the certificate, except on an imported root, whose backdate is not knowable."
+}
+
+func (m backdateIgnoredAfterImport) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (backdateIgnoredAfterImport) PlanModifyInt64(ctx context.Context, req planmodifier.Int64Request, resp *planmodifier.Int64Response) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	if isImported(ctx, req.Private) {
+		if req.ConfigValue.IsNull() {
+			resp.PlanValue = req.StateValue
+		}
+		return
+	}
+	resp.RequiresReplace = !req.PlanValue.Equal(req.StateValue)
+}
+
+// subjectEmptyIsUnset replaces the certificate when the subject changes, but
+// treats a subject with no field set as no subject: both issue the same
+// certificate. An unset subject (leaves only, where it is Computed) keeps an
+// empty subject from state and is planned as the empty object otherwise, so
+// that switching between the two is no change at all.
+type subjectEmptyIsUnset struct{}
+
+func (subjectEmptyIsUnset) Description(context.Context) string {
+	return "Changing the subject replaces the certificate; an empty subject is the same as none."
+}
+
+func (m subjectEmptyIsUnset) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (subjectEmptyIsUnset) PlanModifyObject(ctx context.Context, req planmodifier.ObjectRequest, resp *planmodifier.ObjectResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	if req.ConfigValue.IsNull() {
+		if !req.State.Raw.IsNull() && subjectEmpty(req.StateValue) {
+			resp.PlanValue = req.StateValue
+			return
+		}
+		resp.PlanValue = subjectObject(pki.Subject{})
+	}
+	if req.State.Raw.IsNull() || resp.PlanValue.Equal(req.StateValue) || subjectEmpty(resp.PlanValue) && subjectEmpty(req.StateValue) {
+		return
+	}
+	resp.RequiresReplace = true
+}
+
+// subjectEmpty is true for no subject and for one whose fields are all null.
+func subjectEmpty(o types.Object) bool {
+	if o.IsNull() {
+		return true
+	}
+	if o.IsUnknown() {
+		return false
+	}
+	for _, a := range o.Attributes() {
+		if !a.IsNull() {
+			return false
+		}
+	}
+	return true
 }

@@ -2,7 +2,11 @@ package provider
 
 import (
 	"context"
+	"crypto"
+	"crypto/x509"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -38,63 +42,96 @@ func NewRootCAResource() resource.Resource {
 	return &rootCAResource{certificateResource[rootCAModel, *rootCAModel]{kind: rootCAKind}}
 }
 
+// importedStateKey marks, in private state, a root CA adopted by import: its
+// backdate cannot be read from the certificate (backdateIgnoredAfterImport).
+// A replacement starts with empty private state, so the mark goes with it.
+const importedStateKey = "imported"
+
 // ImportState adopts an existing root CA. The ID is "CERT_PATH,KEY_PATH":
 // paths of PEM files, so that no key material appears in the ID.
 func (r *rootCAResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	certPath, keyPath, ok := strings.Cut(req.ID, ",")
-	if !ok || certPath == "" || keyPath == "" {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Expected \"CERT_PATH,KEY_PATH\", the paths of the CA certificate and its private key in PEM, got %q. "+
-				"Put the key's passphrase, if any, in the %s environment variable.", req.ID, importPassphraseEnv))
+	certPath, keyPath, diags := parseImportID(req.ID)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
-	m, err := importRootCA(certPath, keyPath, os.Getenv(importPassphraseEnv), r.clock())
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot import the root CA", err.Error())
+	m, diags := importRootCA(certPath, keyPath, os.Getenv(importPassphraseEnv), r.clock())
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedStateKey, []byte("true"))...)
 }
 
-func importRootCA(certPath, keyPath, passphrase string, now time.Time) (*rootCAModel, error) {
-	certPEM, err := os.ReadFile(certPath)
-	if err != nil {
-		return nil, err
+// isImported reads the mark from the private state a plan modifier gets.
+func isImported(ctx context.Context, private interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}) bool {
+	v, _ := private.GetKey(ctx, importedStateKey)
+	return string(v) == "true"
+}
+
+const importIDForm = "The import ID is \"CERT_PATH,KEY_PATH\": the path of the root CA certificate, a comma, and the path of its private key, both PEM files, e.g. \"rootCA.crt,rootCA.key\". " +
+	"An encrypted key's passphrase goes in the " + importPassphraseEnv + " environment variable, never in the ID."
+
+func parseImportID(id string) (certPath, keyPath string, diags diag.Diagnostics) {
+	parts := strings.Split(id, ",")
+	switch {
+	case len(parts) > 2:
+		// Not echoed: a third part may well be a passphrase.
+		diags.AddError("Invalid import ID", fmt.Sprintf("The ID has %d commas; it takes exactly one. %s A path that contains a comma needs a link or a copy without one.", len(parts)-1, importIDForm))
+		return
+	case len(parts) < 2 || strings.TrimSpace(parts[0]) == "" || strings.TrimSpace(parts[1]) == "":
+		diags.AddError("Invalid import ID", fmt.Sprintf("Got %q. %s", id, importIDForm))
+		return
 	}
-	keyPEM, err := os.ReadFile(keyPath)
-	if err != nil {
-		return nil, err
+	return strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1]), nil
+}
+
+// importRootCA reads a root CA and its key from PEM files into a model that
+// equals what the config that made it plans: every attribute the certificate
+// records is read back from it.
+func importRootCA(certPath, keyPath, passphrase string, now time.Time) (*rootCAModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	certPEM := readImportFile(certPath, "certificate", &diags)
+	keyPEM := readImportFile(keyPath, "private key", &diags)
+	if diags.HasError() {
+		return nil, diags
 	}
-	certs, err := pki.ParseCertificatesPEM(string(certPEM))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", certPath, err)
+	cert := parseImportedCert(certPath, certPEM, &diags)
+	if cert == nil {
+		return nil, diags
 	}
-	cert := certs[0]
-	if !pki.IsSelfSigned(cert) {
-		return nil, fmt.Errorf("%s holds %q, which is not self-signed: only root CAs can be imported", certPath, cert.Subject)
-	}
-	if err := pki.CheckCanSign(cert); err != nil {
-		return nil, err
-	}
-	key, err := pki.ParsePrivateKeyPEM(string(keyPEM), passphrase)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", keyPath, err)
+	key, encrypted := parseImportedKey(keyPath, keyPEM, passphrase, &diags)
+	if key == nil {
+		return nil, diags
 	}
 	if !pki.PublicKeysEqual(key.Public(), cert.PublicKey) {
-		return nil, fmt.Errorf("the key in %s does not belong to the certificate in %s", keyPath, certPath)
+		diags.AddError("Private key does not match the certificate",
+			fmt.Sprintf("The key in %s is not the key of %q in %s. Pass the key the root CA was made with.", keyPath, cert.Subject.String(), certPath))
+		return nil, diags
 	}
 	alg, err := pki.AlgorithmOf(key.Public())
 	if err != nil {
-		return nil, err
+		diags.AddError("Unsupported key", fmt.Sprintf("%s: %s.", keyPath, err))
+		return nil, diags
 	}
 	m := &rootCAModel{}
 	b := &m.certBase
 	b.KeyAlgorithm = types.StringValue(string(alg))
 	b.PrivateKeyPassphrase = types.StringNull()
+	if encrypted {
+		// The passphrase that opened the key file: a config that made the
+		// root with private_key_passphrase plans no change.
+		b.PrivateKeyPassphrase = types.StringValue(passphrase)
+	}
 	b.Subject = subjectObject(pki.SubjectFromName(cert.Subject))
-	// Certificates made elsewhere are not backdated: NotBefore is their start.
-	b.ValidityPeriodHours = types.Int64Value(int64(cert.NotAfter.Sub(cert.NotBefore) / time.Hour))
-	b.BackdateMinutes = types.Int64Value(0)
+	// The certificate spans validity plus backdate. How far it was backdated
+	// from its creation is not recorded: the minutes beyond whole hours are
+	// taken as the backdate, which reads back this provider's roots (backdate
+	// under an hour) and whole-day roots made elsewhere (0) exactly.
+	span := cert.NotAfter.Sub(cert.NotBefore).Truncate(time.Minute)
+	b.ValidityPeriodHours = types.Int64Value(int64(span / time.Hour))
+	b.BackdateMinutes = types.Int64Value(int64(span % time.Hour / time.Minute))
 	b.EarlyRenewalHours = types.Int64Value(0)
 	c := &m.caOptionsModel
 	c.MaxPathLength = types.Int64Null()
@@ -107,11 +144,84 @@ func importRootCA(certPath, keyPath, passphrase string, now time.Time) (*rootCAM
 	c.ExcludedIPRanges = optionalList(ipNetStrings(cert.ExcludedIPRanges))
 	c.PermittedEmailAddresses = optionalList(cert.PermittedEmailAddresses)
 	c.PermittedURIDomains = optionalList(cert.PermittedURIDomains)
-	var diags diag.Diagnostics
 	setCertificateOutputs(m.parts(), cert, nil, now, &diags)
 	setKeyOutputs(b, key, &diags)
 	if diags.HasError() {
-		return nil, fmt.Errorf("%v", diags.Errors())
+		return nil, diags
 	}
-	return m, nil
+	return m, diags
+}
+
+func readImportFile(path, what string, diags *diag.Diagnostics) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		hint := ""
+		if errors.Is(err, fs.ErrNotExist) {
+			hint = " Relative paths start from the directory Terraform runs in."
+		}
+		diags.AddError("Cannot read the "+what+" file", fmt.Sprintf("%s.%s %s", err, hint, importIDForm))
+	}
+	return string(data)
+}
+
+// parseImportedCert returns the root CA certificate in text, the first
+// certificate of the file, or nil with an error saying what is wrong.
+func parseImportedCert(path, text string, diags *diag.Diagnostics) *x509.Certificate {
+	certs, err := pki.ParseCertificatesPEM(text)
+	if err != nil {
+		detail := fmt.Sprintf("%s: %s.", path, err)
+		switch {
+		case strings.Contains(text, "PRIVATE KEY-----"):
+			detail += " The file holds a private key: the ID takes the certificate first, then the key. Are the two paths swapped?"
+		case !strings.Contains(text, "-----BEGIN"):
+			detail += " The file is not PEM; a DER certificate converts with `openssl x509 -inform der -in FILE -out FILE.pem`."
+		}
+		diags.AddError("No certificate in the certificate file", detail)
+		return nil
+	}
+	cert := certs[0]
+	subject := cert.Subject.String()
+	// Checked in this order so that each certificate gets the message that
+	// fits it: a self-signed leaf is "not a CA", not "not self-signed".
+	if string(cert.RawIssuer) != string(cert.RawSubject) {
+		diags.AddError("Not a root CA certificate", fmt.Sprintf("%s holds %q, issued by %q: only a self-signed root CA can be imported. "+
+			"Import the root at the top of this chain instead; an intermediate CA below it is made with mtls_intermediate_ca.", path, subject, cert.Issuer.String()))
+		return nil
+	}
+	if err := pki.CheckCanSign(cert); err != nil {
+		diags.AddError("Not a CA certificate", fmt.Sprintf("%s holds a self-signed certificate, but %s. Only a CA certificate can be imported as a root CA.", path, err))
+		return nil
+	}
+	if !pki.IsSelfSigned(cert) {
+		diags.AddError("Certificate signature does not verify", fmt.Sprintf("%s holds %q, whose issuer is itself, but its signature does not verify with its own key: "+
+			"the file is damaged, or the certificate was signed by another CA of the same name. Import the genuine self-signed root.", path, subject))
+		return nil
+	}
+	return cert
+}
+
+// parseImportedKey returns the private key in text, decrypting it with
+// passphrase when it is encrypted, or nil with an error saying what is wrong.
+func parseImportedKey(path, text, passphrase string, diags *diag.Diagnostics) (key crypto.Signer, encrypted bool) {
+	key, err := pki.ParsePrivateKeyPEM(text, "")
+	if errors.Is(err, pki.ErrEncryptedKey) {
+		encrypted = true
+		if passphrase == "" {
+			diags.AddError("Private key is encrypted", fmt.Sprintf("%s holds an encrypted private key. Set the %s environment variable to its passphrase and import again.", path, importPassphraseEnv))
+			return nil, true
+		}
+		if key, err = pki.ParsePrivateKeyPEM(text, passphrase); err != nil {
+			diags.AddError("Cannot decrypt the private key", fmt.Sprintf("%s: %s. Check the passphrase in %s.", path, err, importPassphraseEnv))
+			return nil, true
+		}
+	}
+	if err != nil {
+		detail := fmt.Sprintf("%s: %s.", path, err)
+		if strings.Contains(text, "BEGIN CERTIFICATE") {
+			detail += " The file holds a certificate: the ID takes the certificate first, then the key. Are the two paths swapped?"
+		}
+		diags.AddError("No usable private key in the key file", detail)
+		return nil, encrypted
+	}
+	return key, encrypted
 }

@@ -1,10 +1,16 @@
 package provider
 
 import (
+	"crypto"
+	"crypto/ecdh"
+	"crypto/rand"
 	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"os/exec"
 	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -13,6 +19,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/pki"
 	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
@@ -135,11 +143,18 @@ resource "mtls_root_ca" "seed" {
 				}},
 			},
 			{
+				// Import cannot know the backdate, so leaving it at its
+				// default keeps the imported 0 instead of replacing the root.
+				Config:           strings.Replace(config, "  backdate_minutes      = 0\n", "", 1),
+				PlanOnly:         true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
 				Config:        config,
 				ResourceName:  "mtls_root_ca.seed",
 				ImportState:   true,
 				ImportStateId: certPath,
-				ExpectError:   regexp.MustCompile(`Expected "CERT_PATH,KEY_PATH"`),
+				ExpectError:   regexp.MustCompile(wrapTolerant(`Invalid import ID.*"CERT_PATH,KEY_PATH"`)),
 			},
 		},
 	})
@@ -169,4 +184,314 @@ func TestAccRootCA_invalidInputs(t *testing.T) {
 		cases[name] = planErrorCase{"resource \"mtls_root_ca\" \"bad\" {\n  " + tc.config + "\n}", tc.err}
 	}
 	testPlanErrors(t, "", cases)
+}
+
+const importedRoot = "mtls_root_ca.test"
+
+// importRoundTrip makes a root with config, saves its certificate and the key
+// in keyAttr to files as a user would, and imports them as after `terraform
+// state rm`: with an import block (a copy of the state without the root;
+// the import must plan no change), with `terraform import` (every attribute
+// read back as created), and persisted, after which a refresh changes
+// nothing and the config that made the root plans nothing.
+func importRoundTrip(t *testing.T, config, keyAttr string, verifyIgnore ...string) []resource.TestStep {
+	dir := t.TempDir()
+	id := dir + "/root.crt," + dir + "/root.key"
+	var created map[string]string
+	return []resource.TestStep{
+		{
+			Config: config,
+			Check: func(s *terraform.State) error {
+				writeFile(t, dir, "root.crt", stateAttr(s, importedRoot, "cert_pem"))
+				writeFile(t, dir, "root.key", stateAttr(s, importedRoot, keyAttr))
+				created = s.RootModule().Resources[importedRoot].Primary.Attributes
+				return nil
+			},
+		},
+		{Config: config, ResourceName: importedRoot, ImportState: true, ImportStateKind: resource.ImportBlockWithID, ImportStateId: id},
+		{Config: config, ResourceName: importedRoot, ImportState: true, ImportStateId: id, ImportStateVerify: true, ImportStateVerifyIgnore: verifyIgnore},
+		// Destroying stands in for `terraform state rm`: nothing exists outside state.
+		{Config: `terraform {}`},
+		{Config: config, ResourceName: importedRoot, ImportState: true, ImportStateId: id, ImportStatePersist: true},
+		{
+			RefreshState: true,
+			Check: func(s *terraform.State) error {
+				refreshed := s.RootModule().Resources[importedRoot].Primary.Attributes
+				for k, v := range created {
+					if refreshed[k] != v && !slices.Contains(verifyIgnore, k) {
+						return fmt.Errorf("after import and refresh, %s = %q; created as %q", k, refreshed[k], v)
+					}
+				}
+				return nil
+			},
+		},
+		{
+			Config:           config,
+			PlanOnly:         true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		},
+	}
+}
+
+// A root made by the provider, removed from state and imported, plans no
+// change with the config that made it, whether that config relies on the
+// defaults or sets every attribute the certificate records.
+func TestAccRootCA_importMadeByProvider(t *testing.T) {
+	configs := map[string]string{
+		"defaults": `
+resource "mtls_root_ca" "test" {
+  subject = { common_name = "Defaults Root" }
+}`,
+		"non-defaults": `
+resource "mtls_root_ca" "test" {
+  key_algorithm         = "RSA_2048"
+  validity_period_hours = 1000
+  backdate_minutes      = 30
+  max_path_length       = 0
+  subject = {
+    common_name         = "Full Root"
+    organization        = "Example"
+    organizational_unit = "PKI"
+    country             = "SE"
+    province            = "Stockholm"
+    locality            = "Stockholm"
+    street_address      = "Main Street 1"
+    postal_code         = "111 22"
+    serial_number       = "42"
+  }
+  permitted_dns_domains     = ["example.com", ".example.org"]
+  excluded_dns_domains      = ["secret.example.com"]
+  permitted_ip_ranges       = ["10.0.0.0/8", "fd00::/8"]
+  excluded_ip_ranges        = ["10.99.0.0/16"]
+  permitted_email_addresses = ["example.com"]
+  permitted_uri_domains     = [".example.org"]
+}`,
+		"ed25519 with path length": `
+resource "mtls_root_ca" "test" {
+  key_algorithm   = "ED25519"
+  max_path_length = 2
+  subject         = { common_name = "Edwards Root", organization = "Example" }
+}`,
+	}
+	for name, config := range configs {
+		t.Run(name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    importRoundTrip(t, config, "private_key_pem"),
+			})
+		})
+	}
+}
+
+// A root made with an encrypted key output, imported from that encrypted
+// file with its passphrase in MTLS_IMPORT_KEY_PASSPHRASE, plans no change:
+// import keeps the passphrase that opened the key. Not parallel: it sets the
+// environment, which the in-process provider reads.
+func TestAccRootCA_importEncryptedKey(t *testing.T) {
+	const passphrase = "import-test-passphrase"
+	t.Setenv(importPassphraseEnv, passphrase)
+	config := `
+resource "mtls_root_ca" "test" {
+  subject                = { common_name = "Encrypted Root" }
+  private_key_passphrase = "` + passphrase + `"
+}`
+	// The encrypted output is made afresh (new salt), so it is compared by
+	// the key it holds instead.
+	steps := importRoundTrip(t, config, "private_key_pem_encrypted", "private_key_pem_encrypted")
+	steps[len(steps)-1].Check = func(s *terraform.State) error {
+		key, err := pki.ParsePrivateKeyPEM(stateAttr(s, importedRoot, "private_key_pem_encrypted"), passphrase)
+		if err != nil {
+			return err
+		}
+		if enc, _ := pki.EncodeKey(key); enc.PKCS8PEM != stateAttr(s, importedRoot, "private_key_pem") {
+			return fmt.Errorf("private_key_pem_encrypted holds another key than private_key_pem")
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
+}
+
+// What a certificate does not record cannot be read back: a backdate of an
+// hour or more and early_renewal_hours. An imported root whose config sets
+// them updates in place, never replaces; real changes still replace it.
+func TestAccRootCA_importUnknowableSettings(t *testing.T) {
+	config := func(validity, backdate int, cn string) string {
+		return fmt.Sprintf(`
+resource "mtls_root_ca" "test" {
+  subject               = { common_name = %q }
+  validity_period_hours = %d
+  backdate_minutes      = %d
+  early_renewal_hours   = 24
+}`, cn, validity, backdate)
+	}
+	steps := importRoundTrip(t, config(100, 90, "Root"), "private_key_pem")
+	// Keep the create, save and persisted import steps; the round trip's
+	// no-change checks do not hold here.
+	steps = append([]resource.TestStep{steps[0], steps[3], steps[4]},
+		resource.TestStep{
+			Config: config(100, 90, "Root"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(importedRoot, plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue(importedRoot, tfjsonpath.New("backdate_minutes"), knownvalue.Int64Exact(90)),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(importedRoot, tfjsonpath.New("validity_period_hours"), knownvalue.Int64Exact(100)),
+				statecheck.ExpectKnownValue(importedRoot, tfjsonpath.New("early_renewal_hours"), knownvalue.Int64Exact(24)),
+			},
+		},
+		planAction(config(100, 10, "Root"), plancheck.ResourceActionUpdate),
+		planAction(config(101, 90, "Root"), plancheck.ResourceActionReplace),
+		planAction(config(100, 90, "Other Root"), plancheck.ResourceActionReplace),
+		// A replacement is made by the provider, not imported: its backdate
+		// replaces it again.
+		resource.TestStep{
+			Config:           config(100, 90, "Other Root"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(importedRoot, plancheck.ResourceActionReplace)}},
+		},
+		planAction(config(100, 10, "Other Root"), plancheck.ResourceActionReplace),
+	)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
+}
+
+// planAction is a plan-only step expecting action on importedRoot.
+func planAction(config string, action plancheck.ResourceActionType) resource.TestStep {
+	return resource.TestStep{
+		Config: config, PlanOnly: true, ExpectNonEmptyPlan: true,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(importedRoot, action)}},
+	}
+}
+
+// Every way an import can fail says which file, what is wrong and how to
+// fix it.
+func TestAccRootCA_importErrors(t *testing.T) {
+	dir := t.TempDir()
+	file := func(name, content string) string { return writeFile(t, dir, name, content) }
+	keyPEM := func(key crypto.Signer) string {
+		enc, err := pki.EncodeKey(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return enc.PKCS8PEM
+	}
+	root := newTestCert(t, caTemplate("Test Root"), nil)
+	rootCrt, rootKey := file("root.crt", root.pem()), file("root.key", keyPEM(root.key))
+	leaf := newTestCert(t, leafTemplate("Self-signed Leaf", "leaf.example.com"), nil)
+	leafCrt, leafKey := file("leaf.crt", leaf.pem()), file("leaf.key", keyPEM(leaf.key))
+	inter := newTestCert(t, caTemplate("Test Intermediate"), &root)
+	damaged := slices.Clone(root.cert.Raw)
+	damaged[len(damaged)-1] ^= 0xff // in the signature
+	x25519, err := ecdh.X25519().GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x25519DER, err := x509.MarshalPKCS8PrivateKey(x25519)
+	if err != nil {
+		t.Fatal(err)
+	}
+	encrypted, err := pki.EncryptPKCS8PEM(root.key, "not-in-the-environment")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]struct{ id, err string }{
+		"no comma":        {rootCrt, `Invalid import ID.*Got ".*root\.crt"\..*"CERT_PATH,KEY_PATH"`},
+		"empty key path":  {rootCrt + ",", `Invalid import ID.*"CERT_PATH,KEY_PATH"`},
+		"three parts":     {rootCrt + "," + rootKey + ",passphrase", `Invalid import ID.*The ID has 2 commas`},
+		"missing file":    {dir + "/missing.crt," + rootKey, `Cannot read the certificate file.*missing\.crt: no such file`},
+		"swapped paths":   {rootKey + "," + rootCrt, `No certificate in the certificate file.*root\.key.*Are the two paths swapped\?`},
+		"DER certificate": {file("root.der", string(root.cert.Raw)) + "," + rootKey, `No certificate in the certificate file.*not PEM.*openssl x509 -inform der`},
+		// It is self-signed; the message used to say it was not.
+		"self-signed leaf": {leafCrt + "," + leafKey, `Not a CA certificate.*leaf\.crt holds a self-signed certificate, but "CN=Self-signed Leaf" is not a CA`},
+		"intermediate": {file("inter.crt", inter.pem()) + "," + file("inter.key", keyPEM(inter.key)),
+			`Not a root CA certificate.*"CN=Test Intermediate", issued by "CN=Test Root".*Import the root at the top`},
+		"damaged signature": {file("damaged.crt", pki.EncodeCertificatesPEM(mustParse(t, damaged))) + "," + rootKey, `Certificate signature does not verify.*damaged\.crt holds "CN=Test Root"`},
+		// Was "private key type *ecdh.PrivateKey cannot sign".
+		"X25519 key":         {rootCrt + "," + file("x25519.key", string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: x25519DER}))), `No usable private key in the key file.*x25519\.key: the private key is an X25519 or ECDH key`},
+		"certificate as key": {rootCrt + "," + leafCrt, `No usable private key in the key file.*Are the two paths swapped\?`},
+		"another key":        {rootCrt + "," + leafKey, `Private key does not match the certificate.*leaf\.key is not the key of "CN=Test Root"`},
+		"encrypted key":      {rootCrt + "," + file("enc.key", encrypted), `Private key is encrypted.*enc\.key.*MTLS_IMPORT_KEY_PASSPHRASE`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:        `resource "mtls_root_ca" "test" { subject = { common_name = "Test Root" } }`,
+					ResourceName:  importedRoot,
+					ImportState:   true,
+					ImportStateId: tc.id,
+					ExpectError:   regexp.MustCompile(wrapTolerant(tc.err)),
+				}},
+			})
+		})
+	}
+}
+
+// A wrong passphrase in the environment is named as the likely cause. Not
+// parallel: it sets the environment.
+func TestAccRootCA_importWrongPassphrase(t *testing.T) {
+	t.Setenv(importPassphraseEnv, "wrong-passphrase")
+	dir := t.TempDir()
+	root := newTestCert(t, caTemplate("Test Root"), nil)
+	encrypted, err := pki.EncryptPKCS8PEM(root.key, "right-passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:        `resource "mtls_root_ca" "test" { subject = { common_name = "Test Root" } }`,
+			ResourceName:  importedRoot,
+			ImportState:   true,
+			ImportStateId: writeFile(t, dir, "root.crt", root.pem()) + "," + writeFile(t, dir, "root.key", encrypted),
+			ExpectError:   regexp.MustCompile(wrapTolerant(`Cannot decrypt the private key.*root\.key: .*passphrase is wrong.*Check the passphrase in MTLS_IMPORT_KEY_PASSPHRASE`)),
+		}},
+	})
+}
+
+// The passphrase someone appends to the ID is never repeated back.
+func TestParseImportID(t *testing.T) {
+	for id, want := range map[string][2]string{
+		"ca.crt,ca.key":     {"ca.crt", "ca.key"},
+		" ca.crt , ca.key ": {"ca.crt", "ca.key"},
+	} {
+		c, k, diags := parseImportID(id)
+		if diags.HasError() || c != want[0] || k != want[1] {
+			t.Errorf("parseImportID(%q) = %q, %q, %v", id, c, k, diags)
+		}
+	}
+	for _, id := range []string{"ca.crt", "ca.crt,", ",ca.key", "ca.crt,ca.key,hunter2"} {
+		_, _, diags := parseImportID(id)
+		if !diags.HasError() {
+			t.Errorf("parseImportID(%q) accepted", id)
+		}
+		if d := diags[0].Detail(); strings.Contains(d, "hunter2") {
+			t.Errorf("parseImportID repeats the passphrase: %s", d)
+		}
+	}
+}
+
+func mustParse(t *testing.T, der []byte) *x509.Certificate {
+	t.Helper()
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// wrapTolerant lets the spaces of an error pattern match the line breaks
+// Terraform puts in long diagnostics.
+func wrapTolerant(pattern string) string {
+	return `(?s)` + strings.ReplaceAll(pattern, " ", `\s+`)
 }
