@@ -358,7 +358,7 @@ resource "mtls_pkcs12" "bad" {
   password        = "secret"
 }`
 	}
-	const notIssuerChain = `(?s)Not the certificate's issuer chain.*not\s+signed\s+by.*ca_certs_pem\s+continues\s+the\s+chain`
+	const notIssuerChain = `(?s)Not the certificate's issuer chain.*does\s+not\s+sign.*ca_certs_pem\s+continues\s+the\s+chain`
 	testPlanErrors(t, prior, map[string]planErrorCase{
 		"unrelated root":     {archive("mtls_client_cert.alice.fullchain_pem", "mtls_root_ca.other.cert_pem"), notIssuerChain},
 		"issuer left out":    {archive("mtls_client_cert.alice.cert_pem", "mtls_root_ca.root.cert_pem"), notIssuerChain},
