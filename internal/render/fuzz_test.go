@@ -35,17 +35,17 @@ type confToken struct {
 func nginxTokens(text string) []confToken {
 	var tokens []confToken
 	for i := 0; i < len(text); {
-		switch c := text[i]; {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		switch c := text[i]; c {
+		case ' ', '\t', '\n', '\r':
 			i++
-		case c == '#':
+		case '#':
 			for i < len(text) && text[i] != '\n' {
 				i++
 			}
-		case c == ';' || c == '{' || c == '}':
+		case ';', '{', '}':
 			tokens = append(tokens, confToken{text: string(c)})
 			i++
-		case c == '"':
+		case '"':
 			end := strings.IndexByte(text[i+1:], '"')
 			if end < 0 {
 				return append(tokens, confToken{text: "unterminated " + text[i:]})

@@ -414,7 +414,7 @@ func RawRequest(t testing.TB, rootFile string, port int, target string, client *
 	if err != nil {
 		return RawResult{Err: err}
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
 	request := "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
 	for _, header := range headers {
@@ -427,7 +427,7 @@ func RawRequest(t testing.TB, rootFile string, port int, target string, client *
 	if err != nil {
 		return RawResult{Err: err}
 	}
-	defer response.Body.Close()
+	defer func() { _ = response.Body.Close() }()
 	body, err := io.ReadAll(response.Body)
 	return RawResult{Status: response.StatusCode, Body: string(body), Err: err}
 }
