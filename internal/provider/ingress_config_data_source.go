@@ -59,7 +59,16 @@ func secretModel(s render.KubernetesSecret) *kubernetesSecretModel {
 // verification depth; tls_cert_pem is checked against it for a missing
 // intermediate.
 func (m *ingressConfigModel) ingressInput(diags *diag.Diagnostics) render.IngressInput {
-	clientCAs, caChainDepth := inspectClientCAChain(path.Root("client_ca_pem"), m.ClientCAPEM.ValueString(), diags)
+	clientCAs, caChainDepth, unrooted := inspectClientCABundle(path.Root("client_ca_pem"), m.ClientCAPEM.ValueString(), diags)
+	// The CA Secret is the controller's whole trust store. ingress-nginx
+	// (OpenSSL) verifies a client only up to a self-signed root in it, so
+	// without the root no client of that CA gets in. Traefik (Go) and
+	// Istio (Envoy, which sets X509_V_FLAG_PARTIAL_CHAIN) take any
+	// certificate there as a trust anchor, so an intermediate alone works.
+	if len(unrooted) > 0 && m.Controller.ValueString() == render.ControllerIngressNginx {
+		diags.AddAttributeError(path.Root("client_ca_pem"), "Client CA bundle does not reach a root",
+			unrootedDetail("client_ca_pem", unrooted)+" ingress-nginx verifies a client only up to a self-signed root in the CA Secret, so it would refuse every client of that CA.")
+	}
 	inspectServerChain(path.Root("tls_cert_pem"), m.TLSCertPEM.ValueString(), clientCAs, diags)
 	return render.IngressInput{
 		Controller:                m.Controller.ValueString(),
@@ -83,8 +92,6 @@ func (m *ingressConfigModel) ingressInput(diags *diag.Diagnostics) render.Ingres
 		MatchCN:                   m.MatchCN.ValueString(),
 	}
 }
-
-var ingressInputAliases = map[string]string{"ca_chain_depth": "client_ca_pem"}
 
 type ingressConfigDataSource struct{}
 
@@ -147,8 +154,10 @@ func (d *ingressConfigDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				Required: true, Sensitive: true,
 				MarkdownDescription: "The server certificate's private key in PEM.",
 			},
-			"client_ca_pem": required("The CA chain client certificates must chain to: the issuing CA and the CAs above it up to the root, e.g. a client certificate's " +
-				"`ca_chain_pem`. Its length sets the ingress-nginx verification depth."),
+			"client_ca_pem": required("The CAs client certificates must chain to: the issuing CA and the CAs above it up to the root, e.g. a client certificate's " +
+				"`ca_chain_pem`, or several such chains side by side, e.g. the old and the new root during a CA rotation. Its longest chain sets the ingress-nginx verification depth. " +
+				"ingress-nginx (OpenSSL) verifies clients only up to a self-signed root in this Secret, so there a chain without its root is an error; " +
+				"traefik and istio take any CA here as a trust anchor, an intermediate alone included."),
 			"client_crl_pem": optional("A PEM CRL from every CA in `client_ca_pem`. Not supported by traefik."),
 			"verify_client": optional("Client verification in the controller's own terms: ingress-nginx `on` (default), `optional`, `optional_no_ca`; " +
 				"traefik `RequireAndVerifyClientCert` (default), `VerifyClientCertIfGiven`, `RequireAnyClientCert`, `RequestClientCert`; istio `MUTUAL` (default), `OPTIONAL_MUTUAL`."),
@@ -185,7 +194,7 @@ func (d *ingressConfigDataSource) Read(ctx context.Context, req datasource.ReadR
 		return
 	}
 	out, warnings, err := render.RenderIngress(in)
-	if addRenderDiagnostics(&resp.Diagnostics, warnings, err, ingressInputAliases); resp.Diagnostics.HasError() {
+	if addRenderDiagnostics(&resp.Diagnostics, warnings, err); resp.Diagnostics.HasError() {
 		return
 	}
 	m.Annotations = out.Annotations

@@ -1,14 +1,21 @@
 package provider
 
 import (
+	"crypto/x509"
+	"fmt"
+	"os/exec"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 // ingressConfigDefaults is a valid ingress-nginx mtls_ingress_config fed
@@ -105,17 +112,127 @@ func TestAccIngressConfig_invalidInputs(t *testing.T) {
 		return planErrorCase{ingressConfig(overrides), pattern}
 	}
 	testPlanErrors(t, configTestPKI, map[string]planErrorCase{
-		"depth below chain":    bad(map[string]string{"verify_depth": "1"}, `(?s)Verification depth too small for the CA chain.*at least 2`),
-		"bad name":             bad(map[string]string{"name": `"Web_App"`}, `(?s)Invalid Kubernetes name.*"Web_App" is not an RFC 1123 DNS subdomain`),
-		"bad namespace":        bad(map[string]string{"namespace": `"Apps"`}, `(?s)Invalid Kubernetes name.*"Apps" is not an RFC 1123 DNS label`),
-		"bad service name":     bad(map[string]string{"service_name": `"1web"`}, `(?s)Invalid Service name`),
-		"IP as host":           bad(map[string]string{"hosts": `["10.0.0.1"]`}, `(?s)Invalid host.*not an IP address`),
-		"nginx mode, traefik":  bad(map[string]string{"controller": `"traefik"`, "verify_client": `"on"`}, `(?s)Unknown verification mode for traefik.*"RequireAndVerifyClientCert"`),
-		"traefik mode, istio":  bad(map[string]string{"controller": `"istio"`, "verify_client": `"RequireAndVerifyClientCert"`}, `(?s)Unknown verification mode for istio.*"MUTUAL"`),
-		"match_cn on traefik":  bad(map[string]string{"controller": `"traefik"`, "match_cn": `"CN=alice"`}, `(?s)Not supported by traefik`),
-		"leaf as client CA":    bad(map[string]string{"client_ca_pem": `mtls_client_cert.alice.cert_pem`}, `(?s)Not a CA certificate.*"CN=alice" is not a CA certificate`),
-		"client CA two chains": bad(map[string]string{"client_ca_pem": `"${mtls_intermediate_ca.issuing.chain_pem}${mtls_root_ca.other.cert_pem}"`}, `(?s)Not a certificate chain`),
-		"key as certificate":   bad(map[string]string{"tls_cert_pem": `mtls_server_cert.web.private_key_pem`}, `(?s)Invalid certificate.*BEGIN CERTIFICATE`),
+		"depth below chain":   bad(map[string]string{"verify_depth": "1"}, `(?s)Verification depth too small for the CA chain.*at least 2`),
+		"bad name":            bad(map[string]string{"name": `"Web_App"`}, `(?s)Invalid Kubernetes name.*"Web_App" is not an RFC 1123 DNS subdomain`),
+		"bad namespace":       bad(map[string]string{"namespace": `"Apps"`}, `(?s)Invalid Kubernetes name.*"Apps" is not an RFC 1123 DNS label`),
+		"bad service name":    bad(map[string]string{"service_name": `"1web"`}, `(?s)Invalid Service name`),
+		"IP as host":          bad(map[string]string{"hosts": `["10.0.0.1"]`}, `(?s)Invalid host.*not an IP address`),
+		"nginx mode, traefik": bad(map[string]string{"controller": `"traefik"`, "verify_client": `"on"`}, `(?s)Unknown verification mode for traefik.*"RequireAndVerifyClientCert"`),
+		"traefik mode, istio": bad(map[string]string{"controller": `"istio"`, "verify_client": `"RequireAndVerifyClientCert"`}, `(?s)Unknown verification mode for istio.*"MUTUAL"`),
+		"match_cn on traefik": bad(map[string]string{"controller": `"traefik"`, "match_cn": `"CN=alice"`}, `(?s)Not supported by traefik`),
+		"leaf as client CA":   bad(map[string]string{"client_ca_pem": `mtls_client_cert.alice.cert_pem`}, `(?s)Not a CA certificate.*"CN=alice" is not a CA certificate`),
+		// ingress-nginx (OpenSSL) verifies only up to a root in the CA Secret.
+		"client CA without root": bad(map[string]string{"client_ca_pem": `mtls_intermediate_ca.issuing.chain_pem`},
+			`(?s)Client CA bundle does not reach a root.*"CN=Config Test Issuing CA".*ingress-nginx\s+verifies\s+a\s+client\s+only\s+up\s+to\s+a\s+self-signed\s+root`),
+		"one chain of two lacks its root": bad(map[string]string{"client_ca_pem": `"${mtls_intermediate_ca.issuing.chain_pem}${mtls_root_ca.other.cert_pem}"`},
+			`(?s)Client CA bundle does not reach a root`),
+		"key as certificate": bad(map[string]string{"tls_cert_pem": `mtls_server_cert.web.private_key_pem`}, `(?s)Invalid certificate.*BEGIN CERTIFICATE`),
+	})
+}
+
+// clientCABundleConfig has a second root with a client of its own (a CA
+// rotation), and three ingress configurations: ingress-nginx trusting both
+// roots, and traefik and istio trusting the issuing intermediate alone,
+// which Go and Envoy (X509_V_FLAG_PARTIAL_CHAIN) take as a trust anchor.
+const clientCABundleConfig = configTestPKI + `
+resource "mtls_client_cert" "carol" {
+  ca_cert_pem        = mtls_root_ca.other.cert_pem
+  ca_private_key_pem = mtls_root_ca.other.private_key_pem
+  subject            = { common_name = "carol" }
+  email_addresses    = ["carol@example.com"]
+}
+
+data "mtls_ingress_config" "rotation" {
+  controller    = "ingress-nginx"
+  namespace     = "apps"
+  name          = "web"
+  hosts         = ["web.example.com"]
+  service_name  = "web"
+  service_port  = 8080
+  tls_cert_pem  = mtls_server_cert.web.fullchain_pem
+  tls_key_pem   = mtls_server_cert.web.private_key_pem
+  client_ca_pem = "${mtls_client_cert.alice.ca_chain_pem}${mtls_root_ca.other.cert_pem}"
+}
+
+data "mtls_ingress_config" "traefik" {
+  controller    = "traefik"
+  namespace     = "apps"
+  name          = "web"
+  hosts         = ["web.example.com"]
+  service_name  = "web"
+  service_port  = 8080
+  tls_cert_pem  = mtls_server_cert.web.fullchain_pem
+  tls_key_pem   = mtls_server_cert.web.private_key_pem
+  client_ca_pem = mtls_intermediate_ca.issuing.chain_pem
+}
+
+data "mtls_ingress_config" "istio" {
+  controller    = "istio"
+  namespace     = "istio-system"
+  name          = "web"
+  hosts         = ["web.example.com"]
+  service_name  = "web"
+  service_namespace = "apps"
+  service_port  = 8080
+  tls_cert_pem  = mtls_server_cert.web.fullchain_pem
+  tls_key_pem   = mtls_server_cert.web.private_key_pem
+  client_ca_pem = mtls_intermediate_ca.issuing.chain_pem
+}
+`
+
+// Client CA bundles of several roots are accepted, the longest chain sets
+// the depth, and the CA Secret the provider writes verifies clients of
+// both roots with OpenSSL as ingress-nginx does; an intermediate alone
+// verifies with Go's verifier, as traefik's does.
+func TestAccIngressConfig_clientCABundles(t *testing.T) {
+	openssl := testtools.RequireTool(t, "openssl")
+	const nginx = "nginx.ingress.kubernetes.io/"
+	verifyWithOpenSSL := func(s *terraform.State) error {
+		dir := t.TempDir()
+		caFile := writeFile(t, dir, "ca.crt", stateAttr(s, "data.mtls_ingress_config.rotation", "ca_secret.data.ca.crt"))
+		for _, client := range []string{"mtls_client_cert.alice", "mtls_client_cert.carol"} {
+			leaf := writeFile(t, dir, "client.pem", stateAttr(s, client, "cert_pem"))
+			out, err := exec.Command(openssl, "verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", caFile, leaf).CombinedOutput()
+			if err != nil {
+				return fmt.Errorf("openssl verify %s against the CA Secret: %v\n%s", client, err, out)
+			}
+		}
+		return nil
+	}
+	verifyWithGo := func(s *terraform.State) error {
+		for _, name := range []string{"data.mtls_ingress_config.traefik", "data.mtls_ingress_config.istio"} {
+			attr := "ca_secret.data.ca.crt"
+			if strings.HasSuffix(name, "istio") {
+				attr = "tls_secret.data.ca.crt"
+			}
+			anchors, err := stateCerts(s, name, attr)
+			if err != nil {
+				return err
+			}
+			alice, err := stateCerts(s, "mtls_client_cert.alice", "cert_pem")
+			if err != nil {
+				return err
+			}
+			pool := x509.NewCertPool()
+			for _, c := range anchors {
+				pool.AddCert(c)
+			}
+			if _, err := alice[0].Verify(x509.VerifyOptions{Roots: pool, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
+				return fmt.Errorf("%s: alice does not verify against the intermediate alone: %w", name, err)
+			}
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: clientCABundleConfig,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.mtls_ingress_config.rotation", tfjsonpath.New("annotations").AtMapKey(nginx+"auth-tls-verify-depth"), knownvalue.StringExact("2")),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(verifyWithOpenSSL, verifyWithGo),
+		}},
 	})
 }
 

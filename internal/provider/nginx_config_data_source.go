@@ -15,6 +15,11 @@ type nginxConfigModel struct {
 
 func (m *nginxConfigModel) inputs() *serverInputsModel { return &m.serverInputsModel }
 
+func (m *nginxConfigModel) render(in render.ServerInput) (string, string, []render.Warning, error) {
+	out, warnings, err := render.RenderNginx(render.NginxInput{ServerInput: in})
+	return out.ServerBlock, out.Directives, warnings, err
+}
+
 func (m *nginxConfigModel) setRendered(block, directives string) {
 	m.ServerBlock, m.Directives = types.StringValue(block), types.StringValue(directives)
 }
@@ -28,11 +33,7 @@ var nginxFlavor = serverFlavor{
 	blockDescription: "A complete `server { ... }` block for the `http` context.",
 	directivesDescription: "The `ssl_*`, error page and identity header directives to paste into an existing server block. " +
 		"The checks for `locations` are not included, because an nginx location needs its own content handler: " +
-		"add `if ($ssl_client_verify != SUCCESS) { return 403; }` to each protected location yourself.",
-	render: func(in render.ServerInput) (string, string, []render.Warning, error) {
-		out, warnings, err := render.RenderNginx(render.NginxInput{ServerInput: in})
-		return out.ServerBlock, out.Directives, warnings, err
-	},
+		"copy the `location ~* ...` blocks from `server_block`, with your content handler in place of `proxy_pass`.",
 }
 
 func NewNginxConfigDataSource() datasource.DataSource {

@@ -3,7 +3,7 @@ package provider
 import (
 	"crypto/x509"
 	"fmt"
-	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -12,17 +12,18 @@ import (
 	"github.com/mtlsforge/terraform-provider-mtls/internal/render"
 )
 
-// inspectClientCAChain checks a client CA bundle (ca_chain_pem,
-// client_ca_pem) and returns its certificates, issuing CA first, and the
-// number of CAs above a client certificate, which the servers' verification
-// depth must cover. That count is why the bundle must be one chain of CA
-// certificates and nothing else.
-func inspectClientCAChain(attr path.Path, text string, diags *diag.Diagnostics) (certs []*x509.Certificate, depth int) {
+// inspectClientCABundle checks a client CA bundle (ca_chain_pem,
+// client_ca_pem): CA certificates only, forming one or more chains side by
+// side (a CA rotation trusts the old and the new root together), in any
+// order. It returns the certificates, the verification depth the longest
+// chain needs (see pki.BundleChains) and the CAs whose chain lacks its
+// root; the caller decides whether that is an error.
+func inspectClientCABundle(attr path.Path, text string, diags *diag.Diagnostics) (certs []*x509.Certificate, depth int, unrooted []*x509.Certificate) {
 	certs, err := pki.ParseCertificatesPEM(text)
 	if err != nil {
 		diags.AddAttributeError(attr, "Invalid CA chain",
-			fmt.Sprintf("%v. Give the PEM certificates of the CA that issues the client certificates and of the CAs above it, e.g. a client certificate's ca_chain_pem.", err))
-		return nil, 0
+			fmt.Sprintf("%v. Give the PEM certificates of the CAs that issue the client certificates and of the CAs above them, e.g. a client certificate's ca_chain_pem.", err))
+		return nil, 0, nil
 	}
 	for i, cert := range certs {
 		if err := pki.CheckCanSign(cert); err != nil {
@@ -32,32 +33,21 @@ func inspectClientCAChain(attr path.Path, text string, diags *diag.Diagnostics) 
 			}
 			diags.AddAttributeError(attr, "Not a CA certificate",
 				detail+" Clients are verified against CA certificates only: give the issuing CA and the CAs above it, e.g. a client certificate's ca_chain_pem, not the client certificate itself.")
-			return nil, 0
+			return nil, 0, nil
 		}
 	}
-	// Issuing CA first is what the certificate resources output; root first
-	// is how many hand-made bundles are written. Both describe one chain.
-	if forward := pki.ChainBreak(certs); forward >= 0 {
-		reversed := slices.Clone(certs)
-		slices.Reverse(reversed)
-		if backward := pki.ChainBreak(reversed); backward >= 0 {
-			// Both breaks numbered in the bundle's own order: reversed[i] is certs[n-1-i].
-			n := len(certs)
-			diags.AddAttributeError(attr, "Not a certificate chain",
-				fmt.Sprintf("Read issuing CA first, %v; read root first, %v. The certificates must form one chain, each signed by the next (issuing CA first, root last) or the reverse, because their number sets the verification depth. Give one CA chain, e.g. a client certificate's ca_chain_pem.",
-					pki.NotSignedError(certs, forward+1, forward), pki.NotSignedError(certs, n-2-backward, n-1-backward)))
-			return nil, 0
-		}
-		certs = reversed
+	depth, unrooted = pki.BundleChains(certs)
+	return certs, depth, unrooted
+}
+
+// unrootedDetail says which CAs of a bundle lack their root and how to add it.
+func unrootedDetail(attr string, unrooted []*x509.Certificate) string {
+	names := make([]string, len(unrooted))
+	for i, c := range unrooted {
+		names[i] = fmt.Sprintf("%q (issued by %q)", c.Subject.String(), c.Issuer.String())
 	}
-	depth = len(certs)
-	if top := certs[len(certs)-1]; !pki.IsSelfSigned(top) {
-		// The servers count the root above it too.
-		depth++
-		diags.AddAttributeWarning(attr, "CA chain does not reach a root",
-			fmt.Sprintf("The chain ends with %q, which is not a self-signed root, so the depth counts one more CA for the root above it. Servers verify a client only up to a trusted root, so the CA file must hold the root as well: pass the whole chain, e.g. \"${mtls_intermediate_ca.issuing.chain_pem}${mtls_root_ca.root.cert_pem}\".", top.Subject.String()))
-	}
-	return certs, depth
+	return fmt.Sprintf("In %s, the chain of %s does not reach a self-signed root: its issuer is not in the bundle. "+
+		"Add the root of every chain, e.g. \"${mtls_intermediate_ca.issuing.chain_pem}${mtls_root_ca.root.cert_pem}\".", attr, strings.Join(names, ", "))
 }
 
 // inspectServerChain warns about a server certificate bundle that clients
@@ -92,17 +82,10 @@ func hasSubjectAltNames(cert *x509.Certificate) bool {
 }
 
 // addRenderDiagnostics attaches render warnings and field errors to their
-// attributes. aliases maps render field names that are not attributes of
-// the data source (ca_chain_depth) to the attribute they derive from.
-func addRenderDiagnostics(diags *diag.Diagnostics, warnings []render.Warning, err error, aliases map[string]string) {
-	attribute := func(field string) string {
-		if alias, ok := aliases[field]; ok {
-			return alias
-		}
-		return field
-	}
+// attributes; render names fields by their attribute.
+func addRenderDiagnostics(diags *diag.Diagnostics, warnings []render.Warning, err error) {
 	for _, w := range warnings {
-		diags.AddAttributeWarning(path.Root(attribute(w.Field)), w.Summary, w.Detail)
+		diags.AddAttributeWarning(path.Root(w.Field), w.Summary, w.Detail)
 	}
 	if err == nil {
 		return
@@ -113,7 +96,7 @@ func addRenderDiagnostics(diags *diag.Diagnostics, warnings []render.Warning, er
 		return
 	}
 	for _, fe := range fieldErrors {
-		at := path.Root(attribute(fe.Field))
+		at := path.Root(fe.Field)
 		if fe.Index >= 0 {
 			at = at.AtListIndex(fe.Index)
 		}

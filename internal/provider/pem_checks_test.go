@@ -70,35 +70,50 @@ func summaries(diags diag.Diagnostics) []string {
 	return out
 }
 
-func TestInspectCAChain(t *testing.T) {
+func TestInspectCABundle(t *testing.T) {
 	root := newTestCert(t, caTemplate("Root"), nil)
 	inter := newTestCert(t, caTemplate("Intermediate"), &root)
 	other := newTestCert(t, caTemplate("Other Root"), nil)
+	otherInter := newTestCert(t, caTemplate("Other Intermediate"), &other)
+	otherSub := newTestCert(t, caTemplate("Other Sub"), &otherInter)
 	cnOnly := newTestCert(t, leafTemplate("legacy-client"), nil)
 	attr := path.Root("client_ca_pem")
 
 	cases := map[string]struct {
-		bundle    string
-		wantDepth int
-		want      []string
+		bundle       string
+		wantDepth    int
+		wantUnrooted []string
+		want         []string
 	}{
 		"issuing CA first": {bundle: inter.pem() + root.pem(), wantDepth: 2},
 		"root first":       {bundle: root.pem() + inter.pem(), wantDepth: 2},
 		"root alone":       {bundle: root.pem(), wantDepth: 1},
-		"no root":          {bundle: inter.pem(), wantDepth: 2, want: []string{"warning: CA chain does not reach a root"}},
-		"two roots":        {bundle: root.pem() + other.pem(), want: []string{"error: Not a certificate chain"}},
-		"CN-only leaf":     {bundle: cnOnly.pem(), want: []string{"error: Not a CA certificate"}},
-		"not PEM":          {bundle: "ca.pem", want: []string{"error: Invalid CA chain"}},
+		"no root":          {bundle: inter.pem(), wantDepth: 2, wantUnrooted: []string{"Intermediate"}},
+		// A CA rotation trusts both roots; the longest chain sets the depth.
+		"two roots":            {bundle: root.pem() + other.pem(), wantDepth: 1},
+		"chain then a root":    {bundle: inter.pem() + root.pem() + other.pem(), wantDepth: 2},
+		"rotation with chains": {bundle: inter.pem() + root.pem() + otherSub.pem() + otherInter.pem() + other.pem(), wantDepth: 3},
+		"one chain lacks its root": {bundle: inter.pem() + root.pem() + otherSub.pem() + otherInter.pem(), wantDepth: 3,
+			wantUnrooted: []string{"Other Intermediate"}},
+		"CN-only leaf": {bundle: cnOnly.pem(), want: []string{"error: Not a CA certificate"}},
+		"not PEM":      {bundle: "ca.pem", want: []string{"error: Invalid CA chain"}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			var diags diag.Diagnostics
-			_, depth := inspectClientCAChain(attr, tc.bundle, &diags)
+			_, depth, unrooted := inspectClientCABundle(attr, tc.bundle, &diags)
 			if got := summaries(diags); strings.Join(got, "|") != strings.Join(tc.want, "|") {
 				t.Errorf("diagnostics = %q, want %q", got, tc.want)
 			}
 			if depth != tc.wantDepth {
 				t.Errorf("depth %d, want %d", depth, tc.wantDepth)
+			}
+			var names []string
+			for _, c := range unrooted {
+				names = append(names, c.Subject.CommonName)
+			}
+			if strings.Join(names, "|") != strings.Join(tc.wantUnrooted, "|") {
+				t.Errorf("unrooted %q, want %q", names, tc.wantUnrooted)
 			}
 			for _, d := range diags {
 				if withPath, ok := d.(diag.DiagnosticWithPath); !ok || !withPath.Path().Equal(attr) {
@@ -107,19 +122,9 @@ func TestInspectCAChain(t *testing.T) {
 			}
 		})
 	}
-	// Both readings of a broken bundle number its certificates in the order given.
-	t.Run("broken chain is numbered as given", func(t *testing.T) {
-		var diags diag.Diagnostics
-		inspectClientCAChain(attr, inter.pem()+root.pem()+other.pem(), &diags)
-		want := `Read issuing CA first, certificate 3 (subject "CN=Other Root") does not sign certificate 2 (subject "CN=Root"); ` +
-			`read root first, certificate 2 (subject "CN=Root") does not sign certificate 3 (subject "CN=Other Root").`
-		if len(diags) != 1 || !strings.HasPrefix(diags[0].Detail(), want) {
-			t.Errorf("diagnostics %q, want a detail starting %q", diags, want)
-		}
-	})
 	t.Run("CN-only leaf is named", func(t *testing.T) {
 		var diags diag.Diagnostics
-		inspectClientCAChain(attr, cnOnly.pem(), &diags)
+		inspectClientCABundle(attr, cnOnly.pem(), &diags)
 		if detail := diags[0].Detail(); !strings.Contains(detail, "CN-only certificate") {
 			t.Errorf("detail does not say the certificate is CN-only: %s", detail)
 		}

@@ -82,7 +82,7 @@ func (r *pkcs12Resource) Schema(_ context.Context, _ resource.SchemaRequest, res
 		"ca_certs_pem": schema.StringAttribute{
 			Optional: true,
 			MarkdownDescription: "More CA certificates in PEM, appended to the chain after those in `cert_pem` (issuer first, root last), for example `mtls_root_ca.root.cert_pem`. " +
-				"Certificates that appear twice are written once.",
+				"Together they must be the certificate's issuer chain in order, each certificate signed by the next; certificates that appear twice are written once.",
 			PlanModifiers: replace,
 		},
 		"include_root": schema.BoolAttribute{
@@ -230,10 +230,18 @@ func (r *pkcs12Resource) Delete(context.Context, resource.DeleteRequest, *resour
 }
 
 // certificates returns the leaf and the chain to store with it: the rest of
-// cert_pem, then ca_certs_pem, repeats dropped, the root kept or not.
+// cert_pem, then ca_certs_pem, repeats dropped, the root kept or not. The
+// chain must be the leaf's issuer chain in order, as the certificate
+// resources demand of ca_cert_pem: consumers send it as it is, and a
+// stranger in it would stand where the real issuer belongs.
 func (m *pkcs12Model) certificates(diags *diag.Diagnostics) (*x509.Certificate, []*x509.Certificate) {
 	certs := parseCertificatesAttr(path.Root("cert_pem"), m.CertPEM.ValueString(), diags)
 	if certs == nil {
+		return nil, nil
+	}
+	if err := pki.CheckChainOrder(append(certs[:1:1], withoutRepeats(certs[0], certs[1:])...)); err != nil {
+		diags.AddAttributeError(path.Root("cert_pem"), "Certificate chain out of order",
+			err.Error()+". cert_pem is the certificate followed by its issuer chain, each certificate signed by the next: pass a fullchain_pem, or the cert_pem alone.")
 		return nil, nil
 	}
 	chain := certs[1:]
@@ -245,6 +253,12 @@ func (m *pkcs12Model) certificates(diags *diag.Diagnostics) (*x509.Certificate, 
 		chain = append(chain, extra...)
 	}
 	chain = withoutRepeats(certs[0], chain)
+	if err := pki.CheckChainOrder(append(certs[:1:1], chain...)); err != nil {
+		diags.AddAttributeError(path.Root("ca_certs_pem"), "Not the certificate's issuer chain",
+			err.Error()+" (counting cert_pem first, then ca_certs_pem). ca_certs_pem continues the chain of cert_pem: the issuer of its last certificate first, then each issuer in turn up to the root, "+
+				"e.g. a client certificate's ca_chain_pem, or mtls_root_ca.root.cert_pem for a certificate the root issued directly.")
+		return nil, nil
+	}
 	if !m.IncludeRoot.ValueBool() {
 		chain = pki.WithoutRoot(chain)
 	}

@@ -343,6 +343,35 @@ resource "mtls_pkcs12" "bad" {
 	})
 }
 
+// ca_certs_pem continues cert_pem's chain: a stranger in it, a skipped
+// issuer or a reversed order is refused at plan, as the certificate
+// resources refuse such a ca_cert_pem, instead of being packed.
+func TestAccPKCS12_chainMustBeTheIssuerChain(t *testing.T) {
+	prior := storeChainConfig + `
+resource "mtls_root_ca" "other" {
+  subject = { common_name = "Unrelated Root CA" }
+}
+`
+	archive := func(cert, caCerts string) string {
+		return prior + `
+resource "mtls_pkcs12" "bad" {
+  cert_pem        = ` + cert + `
+  ca_certs_pem    = ` + caCerts + `
+  private_key_pem = mtls_client_cert.alice.private_key_pem
+  password        = "secret"
+}`
+	}
+	const notIssuerChain = `(?s)Not the certificate's issuer chain.*does\s+not\s+sign.*ca_certs_pem\s+continues\s+the\s+chain`
+	testPlanErrors(t, prior, map[string]planErrorCase{
+		"unrelated root":     {archive("mtls_client_cert.alice.fullchain_pem", "mtls_root_ca.other.cert_pem"), notIssuerChain},
+		"issuer left out":    {archive("mtls_client_cert.alice.cert_pem", "mtls_root_ca.root.cert_pem"), notIssuerChain},
+		"root first":         {archive("mtls_client_cert.alice.cert_pem", `"${mtls_root_ca.root.cert_pem}${mtls_intermediate_ca.inter.chain_pem}"`), notIssuerChain},
+		"chain of the other": {archive("mtls_client_cert.alice.cert_pem", `"${mtls_intermediate_ca.inter.chain_pem}${mtls_root_ca.other.cert_pem}"`), notIssuerChain},
+		"cert_pem out of order": {archive(`"${mtls_client_cert.alice.cert_pem}${mtls_root_ca.root.cert_pem}${mtls_intermediate_ca.inter.chain_pem}"`, "mtls_root_ca.root.cert_pem"),
+			`(?s)Certificate chain out of order.*cert_pem\s+is\s+the\s+certificate\s+followed\s+by\s+its\s+issuer\s+chain`},
+	})
+}
+
 // Removing friendly_name brings the derived name back and rebuilds the
 // archive, rather than silently keeping the old name.
 func TestAccPKCS12_removedFriendlyNameIsDerivedAgain(t *testing.T) {

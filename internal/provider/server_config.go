@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"crypto/x509"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -58,14 +59,17 @@ func (m *serverInputsModel) serverInput(diags *diag.Diagnostics) render.ServerIn
 		Locations:             m.Locations,
 	}
 	if !m.CAChainPEM.IsNull() {
-		_, in.CAChainDepth = inspectClientCAChain(path.Root("ca_chain_pem"), m.CAChainPEM.ValueString(), diags)
+		var unrooted []*x509.Certificate
+		_, in.CAChainDepth, unrooted = inspectClientCABundle(path.Root("ca_chain_pem"), m.CAChainPEM.ValueString(), diags)
+		if len(unrooted) > 0 {
+			// Only a warning: the servers read ca_certificate_file, which may
+			// hold the roots although ca_chain_pem, only counted, does not.
+			diags.AddAttributeWarning(path.Root("ca_chain_pem"), "CA chain does not reach a root",
+				unrootedDetail("ca_chain_pem", unrooted)+" Apache and nginx verify a client only up to a self-signed root in ca_certificate_file, so that file must hold the roots too; the depth counts one more CA for each missing one.")
+		}
 	}
 	return in
 }
-
-// serverInputAliases names the attribute behind render fields that are not
-// attributes here.
-var serverInputAliases = map[string]string{"ca_chain_depth": "ca_chain_pem"}
 
 // serverInputAttributes is the input half of the Apache and nginx schemas.
 func serverInputAttributes(serverKind string) map[string]schema.Attribute {
@@ -97,29 +101,37 @@ func serverInputAttributes(serverKind string) map[string]schema.Attribute {
 		},
 		"certificate_file":     requiredPath("The server certificate followed by its intermediate CAs (a server certificate's `fullchain_pem`)."),
 		"certificate_key_file": requiredPath("The server certificate's private key."),
-		"ca_certificate_file":  requiredPath("The CA certificates that client certificates must chain to, up to the root (the content of `ca_chain_pem`)."),
+		"ca_certificate_file":  requiredPath("The CA certificates that client certificates must chain to, every chain up to its self-signed root (the content of `ca_chain_pem`)."),
 		"crl_file":             optionalString("An absolute path to a PEM file with a CRL from every CA in the client CA chain. Unset disables revocation checking."),
 		"verify_client": optionalString("How client certificates are checked: "+mdList(verifyModes)+". "+
 			"`require` (the default) refuses clients without a valid certificate; `optional` lets them in and protects only `locations`; "+
 			"`optional_no_ca` accepts certificates from any issuer without verifying them.", stringvalidator.OneOf(verifyModes...)),
 		"verify_depth": schema.Int64Attribute{
 			Optional: true,
-			MarkdownDescription: "How many CA certificates may sit above a client certificate. Unset derives it from `ca_chain_pem` (the number of CA certificates in it), " +
+			MarkdownDescription: "How many CA certificates may sit above a client certificate. Unset derives it from `ca_chain_pem` (the number of CA certificates in its longest chain), " +
 				"or 1 without it. When both are set it must be at least that number, or clients issued by an intermediate CA are refused.",
 			Validators: []validator.Int64{int64validator.AtLeast(1)},
 		},
-		"ca_chain_pem": optionalString("The client CA chain in PEM, as written to `ca_certificate_file`: the CA that issues client certificates and the CAs above it, " +
-			"e.g. a client certificate's `ca_chain_pem`. Only read to count the CAs for the verification depth and to check it is one chain of CA certificates."),
+		"ca_chain_pem": optionalString("The client CA certificates in PEM, as written to `ca_certificate_file`: the CA that issues client certificates and the CAs above it, " +
+			"e.g. a client certificate's `ca_chain_pem`, or several such chains side by side, in any order, e.g. the old and the new root during a CA rotation. " +
+			"Only read to check that it holds CA certificates and to derive the verification depth from its longest chain; a chain that does not end in its root is a warning, " +
+			"because Apache and nginx need the root in `ca_certificate_file`, which the provider does not read."),
 		"protocols": optionalList("TLS versions to offer: "+mdList(protocols)+". Defaults to both.", stringvalidator.OneOf(protocols...)),
 		"forward_client_identity": schema.BoolAttribute{
 			Optional: true,
 			MarkdownDescription: "Pass the verified client identity to the backend in `X-SSL-Client-Verify`, `X-SSL-Client-S-DN`, `X-SSL-Client-I-DN`, " +
-				"`X-SSL-Client-Serial` and `X-SSL-Client-Cert` (URL-escaped PEM) request headers. Headers of the same name sent by clients are dropped.",
+				"`X-SSL-Client-Serial` and `X-SSL-Client-Cert` (URL-escaped PEM) request headers. Headers of these names sent by clients are dropped, " +
+				"in any letter case and also spelt with `_` for `-` (`X_SSL_Client_S_DN`), which PHP, WSGI, Rack and other backends read as the same header. " +
+				"Details other than `X-SSL-Client-Verify` are sent only for a verified certificate.",
 		},
 		"proxy_pass": optionalString("Backend to forward requests to: `http://` or `https://` host and optional port, no path. Excludes `document_root`.",
 			stringvalidator.ConflictsWith(path.MatchRoot("document_root"))),
 		"document_root": optionalString("Absolute path of a directory to serve files from. Excludes `proxy_pass`."),
-		"locations":     optionalList("URL path prefixes, e.g. `/admin`, that need a verified client certificate when `verify_client` is `optional`."),
+		"locations": optionalList("URL path prefixes, e.g. `/admin`, that need a verified client certificate when `verify_client` is `optional`. " +
+			"Each is a plain prefix of the decoded, normalised request path, compared without regard to letter case: `/admin` covers `/admin`, `/admin/x`, `/admin.html`, " +
+			"`/administrator`, `/ADMIN` and `/%61dmin`, also with `;parameters` (`/admin;x/secret`, which Tomcat serves as `/admin/secret`) and empty segments anywhere before it; " +
+			"end a location with `/` to cover only what lies below it. Whenever a location is listed, paths that backends may resolve differently from the server " +
+			"(a backslash, or a `.;` or `..;` segment) need a certificate too. Both servers get the same regular expressions; in nginx, keep them before regular expression locations of your own."),
 	}
 }
 
@@ -134,13 +146,16 @@ type serverFlavor struct {
 	blockAttribute        string
 	blockDescription      string
 	directivesDescription string
-	render                func(render.ServerInput) (block, directives string, warnings []render.Warning, err error)
+	// extraAttributes are inputs of this flavor alone.
+	extraAttributes map[string]schema.Attribute
 }
 
 // serverConfigModel is implemented by the pointer to each flavor's model.
 type serverConfigModel[M any] interface {
 	*M
 	inputs() *serverInputsModel
+	// render renders in with the flavor's own inputs from the model.
+	render(in render.ServerInput) (block, directives string, warnings []render.Warning, err error)
 	setRendered(block, directives string)
 }
 
@@ -156,6 +171,9 @@ func (d *serverConfigDataSource[M, P]) Metadata(_ context.Context, req datasourc
 
 func (d *serverConfigDataSource[M, P]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := serverInputAttributes(d.flavor.serverKind)
+	for name, attr := range d.flavor.extraAttributes {
+		attrs[name] = attr
+	}
 	attrs[d.flavor.blockAttribute] = schema.StringAttribute{Computed: true, MarkdownDescription: d.flavor.blockDescription}
 	attrs["directives"] = schema.StringAttribute{Computed: true, MarkdownDescription: d.flavor.directivesDescription}
 	resp.Schema = schema.Schema{MarkdownDescription: d.flavor.summary, Attributes: attrs}
@@ -171,8 +189,8 @@ func (d *serverConfigDataSource[M, P]) Read(ctx context.Context, req datasource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	block, directives, warnings, err := d.flavor.render(in)
-	if addRenderDiagnostics(&resp.Diagnostics, warnings, err, serverInputAliases); resp.Diagnostics.HasError() {
+	block, directives, warnings, err := P(&m).render(in)
+	if addRenderDiagnostics(&resp.Diagnostics, warnings, err); resp.Diagnostics.HasError() {
 		return
 	}
 	P(&m).setRendered(block, directives)

@@ -66,6 +66,11 @@ var serverConfigDefaults = map[string]string{
 // dataBlock writes data "<typ>" "web" with defaults replaced by overrides;
 // an empty override removes the attribute.
 func dataBlock(typ string, defaults, overrides map[string]string) string {
+	return namedDataBlock(typ, "web", defaults, overrides)
+}
+
+// namedDataBlock is dataBlock for a data source of another name.
+func namedDataBlock(typ, name string, defaults, overrides map[string]string) string {
 	attrs := maps.Clone(defaults)
 	for name, value := range overrides {
 		if value == "" {
@@ -75,7 +80,7 @@ func dataBlock(typ string, defaults, overrides map[string]string) string {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\ndata %q \"web\" {\n", typ)
+	fmt.Fprintf(&b, "\ndata %q %q {\n", typ, name)
 	for _, name := range slices.Sorted(maps.Keys(attrs)) {
 		fmt.Fprintf(&b, "  %s = %s\n", name, attrs[name])
 	}
@@ -131,10 +136,27 @@ func TestAccApacheConfig_rendersFromIssuedChain(t *testing.T) {
 			want: []string{`(?m)^\s+SSLVerifyDepth 2$`}},
 		{overrides: map[string]string{"verify_depth": "3"}, want: []string{`(?m)^\s+SSLVerifyDepth 3$`}},
 		{overrides: map[string]string{"ca_chain_pem": "", "verify_depth": ""}, want: []string{`(?m)^\s+SSLVerifyDepth 1$`}},
+		// A CA rotation trusts two roots side by side; the longest chain
+		// (intermediate and root) sets the depth.
+		{overrides: map[string]string{"ca_chain_pem": `"${mtls_client_cert.alice.ca_chain_pem}${mtls_root_ca.other.cert_pem}"`},
+			want: []string{`(?m)^\s+SSLVerifyDepth 2$`}},
+		{overrides: map[string]string{"ca_chain_pem": `"${mtls_root_ca.other.cert_pem}${mtls_root_ca.root.cert_pem}"`},
+			want: []string{`(?m)^\s+SSLVerifyDepth 1$`}},
+		// A chain without its root next to another root: the depth counts
+		// the missing root (a warning says it belongs in the CA file).
+		{overrides: map[string]string{"ca_chain_pem": `"${mtls_intermediate_ca.issuing.chain_pem}${mtls_root_ca.other.cert_pem}"`},
+			want: []string{`(?m)^\s+SSLVerifyDepth 2$`}},
+		// Locations are case-insensitive regular expressions (see
+		// internal/render/locations.go): <Location> matches whole segments.
 		{overrides: map[string]string{"verify_client": `"optional"`, "locations": `["/admin"]`}, want: []string{
 			`(?m)^\s+SSLVerifyClient optional$`,
-			`(?s)<Location "/admin">\s+AuthMerging And\s+Require expr "%\{SSL_CLIENT_VERIFY\} == 'SUCCESS'"`,
+			`(?s)<LocationMatch "\(\?i\)\^[^"]*/admin">\s+AuthMerging And\s+Require expr "%\{SSL_CLIENT_VERIFY\} == 'SUCCESS'"`,
+			`(?m)^\s+RequestHeader unset X_SSL_Client_S_DN$`,
 		}},
+		// Without render_listen the block starts with the virtual host.
+		{want: []string{`\A<VirtualHost 127\.0\.0\.1:8443>\n`}},
+		{overrides: map[string]string{"render_listen": "true"}, want: []string{`(?m)^Listen 127\.0\.0\.1:8443 https$(?s:.*)^<VirtualHost 127\.0\.0\.1:8443>$`}},
+		{overrides: map[string]string{"render_listen": "true", "listen_address": "", "listen": ""}, want: []string{`(?m)^Listen 443 https$`}},
 	})
 }
 
@@ -151,8 +173,11 @@ func TestAccNginxConfig_rendersFromIssuedChain(t *testing.T) {
 		{overrides: map[string]string{"verify_depth": "3", "protocols": `["TLSv1.3"]`}, want: []string{`(?m)^\s+ssl_verify_depth 3;$`, `(?m)^\s+ssl_protocols TLSv1\.3;$`}},
 		{overrides: map[string]string{"verify_client": `"optional"`, "locations": `["/admin"]`}, want: []string{
 			`(?m)^\s+ssl_verify_client optional;$`,
-			`(?s)location /admin \{\s+if \(\$ssl_client_verify != SUCCESS\) \{\s+return 403;`,
+			`(?s)location ~\* "\^[^"]*/admin" \{\s+if \(\$ssl_client_verify != SUCCESS\) \{\s+return 403;`,
+			`(?m)^\s+proxy_set_header X_SSL_Client_S_DN "";$`,
 		}},
+		{overrides: map[string]string{"ca_chain_pem": `"${mtls_client_cert.alice.ca_chain_pem}${mtls_root_ca.other.cert_pem}"`},
+			want: []string{`(?m)^\s+ssl_verify_depth 2;$`}},
 	})
 }
 
@@ -168,7 +193,6 @@ func serverConfigErrors(typ string) map[string]planErrorCase {
 		"bad server name":   bad(map[string]string{"server_name": `"web_1.example.com"`}, `(?s)Invalid host name.*not a DNS host name`),
 		"bad alias":         bad(map[string]string{"server_aliases": `["ok.example.com", "bad name"]`}, `(?s)Invalid host name.*"bad name" is not a DNS host name`),
 		"leaf as CA":        bad(map[string]string{"ca_chain_pem": `mtls_client_cert.alice.cert_pem`}, `(?s)Not a CA certificate.*"CN=alice" is not a CA certificate`),
-		"two chains":        bad(map[string]string{"ca_chain_pem": `"${mtls_intermediate_ca.issuing.chain_pem}${mtls_root_ca.other.cert_pem}"`}, `(?s)Not a certificate chain.*one CA chain`),
 		"not PEM":           bad(map[string]string{"ca_chain_pem": `"clients.pem"`}, `(?s)Invalid CA chain.*BEGIN CERTIFICATE`),
 		"backend path":      bad(map[string]string{"proxy_pass": `"http://127.0.0.1:8080/app"`}, `(?s)Backend URL has a path`),
 		"bad location":      bad(map[string]string{"verify_client": `"optional"`, "locations": `["admin"]`}, `(?s)Invalid location.*starting with "/"`),

@@ -15,8 +15,10 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,9 +29,22 @@ import (
 	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
-// liveClientsHCL adds the clients that must be refused: one from an
-// unrelated CA, and one from the right CA that may only serve.
+// liveClientsHCL adds a second trusted root with a client of its own (a CA
+// rotation: the old and the new root side by side), and the clients that
+// must be refused: one from an unrelated CA, and one from the right CA that
+// may only serve.
 const liveClientsHCL = `
+resource "mtls_root_ca" "g2" {
+  subject = { common_name = "Config Test Root G2" }
+}
+
+resource "mtls_client_cert" "carol" {
+  ca_cert_pem        = mtls_root_ca.g2.cert_pem
+  ca_private_key_pem = mtls_root_ca.g2.private_key_pem
+  subject            = { common_name = "carol" }
+  email_addresses    = ["carol@example.com"]
+}
+
 resource "mtls_client_cert" "stranger" {
   ca_cert_pem        = mtls_root_ca.other.cert_pem
   ca_private_key_pem = mtls_root_ca.other.private_key_pem
@@ -51,23 +66,42 @@ type liveSetup struct {
 	dir         string
 	serverChain string // certificate_file: the server's fullchain_pem
 	serverKey   string // certificate_key_file
-	clientCAs   string // ca_certificate_file: intermediate and root
+	clientCAs   string // ca_certificate_file: intermediate and root, and the G2 root
 	root        string // what curl trusts
-	apachePort  int
-	nginxPort   int
 	backend     *testtools.IdentityBackend
 }
 
-func (setup liveSetup) dataSource(typ string, port int) string {
-	return dataBlock(typ, serverConfigDefaults, map[string]string{
+// liveClientCAs is the client CA bundle: alice's chain and the G2 root.
+const liveClientCAs = `"${mtls_client_cert.alice.ca_chain_pem}${mtls_root_ca.g2.cert_pem}"`
+
+func (setup liveSetup) dataSource(typ, name string, port int, overrides map[string]string) string {
+	attrs := map[string]string{
 		"listen":               strconv.Itoa(port),
 		"certificate_file":     strconv.Quote(setup.serverChain),
 		"certificate_key_file": strconv.Quote(setup.serverKey),
 		"ca_certificate_file":  strconv.Quote(setup.clientCAs),
+		"ca_chain_pem":         liveClientCAs,
 		"proxy_pass":           strconv.Quote(setup.backend.URL),
-	})
+	}
+	maps.Copy(attrs, overrides)
+	return namedDataBlock(typ, name, serverConfigDefaults, attrs)
 }
 
+// liveServer is one rendered configuration to run.
+type liveServer struct {
+	server    testtools.Server
+	dataName  string // data source address
+	attribute string // virtual_host or server_block
+	port      int
+	optional  bool // verify_client optional with testtools.ProtectedLocations
+}
+
+// The configuration from real Terraform on the real servers: Apache and
+// nginx each require a client certificate on one port (Apache with its own
+// Listen line, render_listen) and protect locations on another. Clients of
+// both trusted roots get through with their identity, and no forged
+// identity header reaches the backend; other clients are refused, and no
+// path trick reaches a protected location.
 func TestAccApacheNginxLive_mutualTLS(t *testing.T) {
 	testtools.RequireTool(t, "curl")
 	testtools.RequireTool(t, "/usr/sbin/apache2", "apache2", "httpd")
@@ -79,13 +113,26 @@ func TestAccApacheNginxLive_mutualTLS(t *testing.T) {
 		serverKey:   filepath.Join(dir, "server.key"),
 		clientCAs:   filepath.Join(dir, "client-ca.pem"),
 		root:        filepath.Join(dir, "root.pem"),
-		apachePort:  testtools.FreePort(t),
-		nginxPort:   testtools.FreePort(t),
 		backend:     testtools.NewIdentityBackend(t),
 	}
-	config := configTestPKI + liveClientsHCL +
-		setup.dataSource("mtls_apache_config", setup.apachePort) +
-		setup.dataSource("mtls_nginx_config", setup.nginxPort)
+	servers := []liveServer{
+		{testtools.Apache, "data.mtls_apache_config.web", "virtual_host", testtools.FreePort(t), false},
+		{testtools.Nginx, "data.mtls_nginx_config.web", "server_block", testtools.FreePort(t), false},
+		{testtools.Apache, "data.mtls_apache_config.portal", "virtual_host", testtools.FreePort(t), true},
+		{testtools.Nginx, "data.mtls_nginx_config.portal", "server_block", testtools.FreePort(t), true},
+	}
+	config := configTestPKI + liveClientsHCL
+	locations := `["` + strings.Join(testtools.ProtectedLocations, `", "`) + `"]`
+	for _, live := range servers {
+		typ, name, _ := strings.Cut(strings.TrimPrefix(live.dataName, "data."), ".")
+		overrides := map[string]string{}
+		if live.optional {
+			overrides["verify_client"], overrides["locations"] = `"optional"`, locations
+		} else if live.server.Name == "apache" {
+			overrides["render_listen"] = "true"
+		}
+		config += setup.dataSource(typ, name, live.port, overrides)
+	}
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -97,18 +144,14 @@ func TestAccApacheNginxLive_mutualTLS(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				servers := []struct {
-					server testtools.Server
-					config string
-					port   int
-				}{
-					{testtools.Apache, stateAttr(s, "data.mtls_apache_config.web", "virtual_host"), setup.apachePort},
-					{testtools.Nginx, stateAttr(s, "data.mtls_nginx_config.web", "server_block"), setup.nginxPort},
-				}
 				for _, live := range servers {
-					t.Run(live.server.Name, func(t *testing.T) {
-						live.server.Start(t, live.config, live.port)
-						checkLiveServer(t, live.server, setup, live.port, clients)
+					t.Run(strings.TrimPrefix(live.dataName, "data."), func(t *testing.T) {
+						live.server.Start(t, stateAttr(s, live.dataName, live.attribute), live.port)
+						if live.optional {
+							testtools.CheckLocationsCannotBeBypassed(t, setup.root, live.port, setup.backend, &clients.accepted[0].files)
+						} else {
+							checkLiveServer(t, live.server, setup, live.port, clients)
+						}
 					})
 				}
 				return nil
@@ -117,12 +160,18 @@ func TestAccApacheNginxLive_mutualTLS(t *testing.T) {
 	})
 }
 
-// liveClients are the client certificates on disk; alice must get through,
-// the others must be refused.
+// liveClient is a client certificate on disk and parsed.
+type liveClient struct {
+	files testtools.ClientFiles
+	cert  *x509.Certificate
+}
+
+// liveClients are the client certificates on disk: alice (under the
+// intermediate) and carol (under the G2 root) must get through, the others
+// must be refused.
 type liveClients struct {
-	alice     testtools.ClientFiles
-	aliceCert *x509.Certificate
-	refused   map[string]*testtools.ClientFiles
+	accepted []liveClient
+	refused  map[string]*testtools.ClientFiles
 }
 
 // write puts the PEMs from state where the configuration expects them, and
@@ -130,7 +179,7 @@ type liveClients struct {
 func (setup liveSetup) write(t *testing.T, s *terraform.State) (liveClients, error) {
 	writeFile(t, setup.dir, filepath.Base(setup.serverChain), stateAttr(s, "mtls_server_cert.web", "fullchain_pem"))
 	writeFile(t, setup.dir, filepath.Base(setup.serverKey), stateAttr(s, "mtls_server_cert.web", "private_key_pem"))
-	writeFile(t, setup.dir, filepath.Base(setup.clientCAs), stateAttr(s, "mtls_client_cert.alice", "ca_chain_pem"))
+	writeFile(t, setup.dir, filepath.Base(setup.clientCAs), stateAttr(s, "mtls_client_cert.alice", "ca_chain_pem")+stateAttr(s, "mtls_root_ca.g2", "cert_pem"))
 	writeFile(t, setup.dir, filepath.Base(setup.root), stateAttr(s, "mtls_root_ca.root", "cert_pem"))
 
 	client := func(name, resourceName string) testtools.ClientFiles {
@@ -139,9 +188,13 @@ func (setup liveSetup) write(t *testing.T, s *terraform.State) (liveClients, err
 			Key:  writeFile(t, setup.dir, name+".key", stateAttr(s, resourceName, "private_key_pem")),
 		}
 	}
-	aliceCerts, err := stateCerts(s, "mtls_client_cert.alice", "cert_pem")
-	if err != nil {
-		return liveClients{}, err
+	var accepted []liveClient
+	for _, name := range []string{"alice", "carol"} {
+		certs, err := stateCerts(s, "mtls_client_cert."+name, "cert_pem")
+		if err != nil {
+			return liveClients{}, err
+		}
+		accepted = append(accepted, liveClient{client(name, "mtls_client_cert."+name), certs[0]})
 	}
 	stranger, serverOnly := client("stranger", "mtls_client_cert.stranger"), client("server-only", "mtls_server_cert.server_only")
 	expired, err := setup.writeExpiredClient(t, s)
@@ -149,8 +202,7 @@ func (setup liveSetup) write(t *testing.T, s *terraform.State) (liveClients, err
 		return liveClients{}, err
 	}
 	return liveClients{
-		alice:     client("alice", "mtls_client_cert.alice"),
-		aliceCert: aliceCerts[0],
+		accepted: accepted,
 		refused: map[string]*testtools.ClientFiles{
 			"no certificate":            nil,
 			"certificate of another CA": &stranger,
@@ -200,15 +252,18 @@ func (setup liveSetup) writeExpiredClient(t *testing.T, s *terraform.State) (tes
 
 // checkLiveServer runs the client matrix against one running server.
 func checkLiveServer(t *testing.T, server testtools.Server, setup liveSetup, port int, clients liveClients) {
-	t.Run("client certificate reaches the backend with its identity", func(t *testing.T) {
-		// Forged identity headers must be replaced, not passed along.
-		result := testtools.Fetch(t, setup.root, port, "/hello", &clients.alice, "X-SSL-Client-S-DN: CN=forged")
-		if result.ExitCode != 0 || result.Status != 200 || result.Body != testtools.BackendBody {
-			t.Fatalf("want 200 from the backend, got %v", result)
-		}
-		request, _ := setup.backend.Last()
-		testtools.CheckForwardedIdentity(t, request, clients.aliceCert)
-	})
+	for _, client := range clients.accepted {
+		t.Run(client.cert.Subject.CommonName+" reaches the backend with its identity", func(t *testing.T) {
+			// Forged identity headers, "_" spellings too, must not pass.
+			result := testtools.RawRequest(t, setup.root, port, "/hello", &client.files, testtools.ForgedUnderscoreIdentityHeaders...)
+			if result.Err != nil || result.Status != 200 || result.Body != testtools.BackendBody {
+				t.Fatalf("want 200 from the backend, got %v", result)
+			}
+			request, _ := setup.backend.Last()
+			testtools.CheckForwardedIdentity(t, request, client.cert)
+			testtools.CheckNoUnderscoreIdentity(t, request)
+		})
+	}
 	for name, client := range clients.refused {
 		t.Run(name+" is refused", func(t *testing.T) {
 			before := setup.backend.Count()

@@ -9,11 +9,16 @@ import (
 // ApacheInput configures an Apache httpd 2.4 mod_ssl virtual host.
 type ApacheInput struct {
 	ServerInput
+	// RenderListen (render_listen) puts "Listen <address:port> https" before
+	// the virtual host. Apache serves only ports named by a Listen directive;
+	// Debian's ports.conf has one for 443 only.
+	RenderListen bool
 }
 
 // ApacheOutput is the rendered configuration.
 type ApacheOutput struct {
-	// VirtualHost (virtual_host) is a complete <VirtualHost> block. It needs
+	// VirtualHost (virtual_host) is a complete <VirtualHost> block, after a
+	// Listen line when RenderListen is set. It needs
 	// mod_ssl, plus mod_headers when forwarding the client identity and
 	// mod_proxy with mod_proxy_http when proxying.
 	VirtualHost string
@@ -26,7 +31,8 @@ type ApacheOutput struct {
 // apacheView is what the Apache templates see.
 type apacheView struct {
 	serverConfig
-	Directives string
+	Directives   string
+	RenderListen bool
 }
 
 // RenderApache validates in and renders it. Validation failures are
@@ -52,7 +58,7 @@ func RenderApache(in ApacheInput) (ApacheOutput, []Warning, error) {
 			Detail:  "With crl_file set, Apache looks for a CRL from the issuer of every client certificate and refuses certificates from CAs it does not know (\"unknown ca\"), so optional_no_ca then behaves like optional for them. Remove crl_file if such certificates must be accepted.",
 		})
 	}
-	view := apacheView{serverConfig: cfg}
+	view := apacheView{serverConfig: cfg, RenderListen: in.RenderListen}
 	if view.Directives, err = execute("apache_directives", view); err != nil {
 		return ApacheOutput{}, warnings, err
 	}

@@ -9,7 +9,7 @@ import (
 func TestApacheGolden(t *testing.T) {
 	for name, in := range goldenServerInputs {
 		t.Run(name, func(t *testing.T) {
-			out, _, err := RenderApache(ApacheInput{in})
+			out, _, err := RenderApache(ApacheInput{ServerInput: in})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -20,7 +20,7 @@ func TestApacheGolden(t *testing.T) {
 }
 
 func TestApacheVirtualHostMeaning(t *testing.T) {
-	out, warnings, err := RenderApache(ApacheInput{goldenServerInputs["optional_proxy"]})
+	out, warnings, err := RenderApache(ApacheInput{ServerInput: goldenServerInputs["optional_proxy"]})
 	if err != nil || len(warnings) != 0 {
 		t.Fatalf("err %v, warnings %v", err, warnings)
 	}
@@ -72,10 +72,23 @@ func TestApacheVirtualHostMeaning(t *testing.T) {
 		}
 	}
 
-	// Locations are checked per request, never with a per-directory
-	// SSLVerifyClient that would need renegotiation.
-	locations := find(tree, "VirtualHost", "Location")
-	if len(locations) != 2 || locations[0].args[0] != "/admin" || locations[1].args[0] != "/api/private" {
+	// Client-sent spellings with "_" are dropped, whatever the mode.
+	for _, variant := range []string{"X_SSL_Client_S_DN", "X-SSL_Client-S-DN", "X_SSL_Client_Verify", "X-SSL-Client_Cert"} {
+		if !slices.Contains(requestHeaders, "unset "+variant) {
+			t.Errorf("no RequestHeader unset %s", variant)
+		}
+	}
+
+	// Locations are regular expressions in any letter case (see
+	// locations.go), checked per request, never with a per-directory
+	// SSLVerifyClient that would need renegotiation; one more covers the
+	// paths a backend may read differently.
+	if len(find(tree, "VirtualHost", "Location")) != 0 {
+		t.Error("<Location> matches whole segments only; want <LocationMatch>")
+	}
+	locations := find(tree, "VirtualHost", "LocationMatch")
+	if len(locations) != 3 || locations[0].args[0] != "(?i)"+locationPattern("/admin") ||
+		locations[1].args[0] != "(?i)"+locationPattern("/api/private") || locations[2].args[0] != ambiguousPathPattern {
 		t.Fatalf("locations = %v", flatten(locations, ""))
 	}
 	for _, location := range locations {
@@ -90,7 +103,7 @@ func TestApacheVirtualHostMeaning(t *testing.T) {
 
 func TestApacheDirectivesArePartOfVirtualHost(t *testing.T) {
 	for name, in := range goldenServerInputs {
-		out, _, err := RenderApache(ApacheInput{in})
+		out, _, err := RenderApache(ApacheInput{ServerInput: in})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,7 +125,7 @@ func TestApacheDirectivesArePartOfVirtualHost(t *testing.T) {
 func TestApacheRejectsWildcardServerName(t *testing.T) {
 	in := validServerInput()
 	in.ServerName = "*.example.com"
-	_, _, err := RenderApache(ApacheInput{in})
+	_, _, err := RenderApache(ApacheInput{ServerInput: in})
 	wantFieldError(t, err, "server_name", -1, "server_aliases")
 	// nginx matches wildcard server names itself.
 	if _, _, err := RenderNginx(NginxInput{in}); err != nil {
@@ -125,7 +138,7 @@ func TestApacheVariants(t *testing.T) {
 		t.Helper()
 		in := validServerInput()
 		change(&in)
-		out, _, err := RenderApache(ApacheInput{in})
+		out, _, err := RenderApache(ApacheInput{ServerInput: in})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -150,7 +163,8 @@ func TestApacheVariants(t *testing.T) {
 	t.Run("require forwards identity without unset", func(t *testing.T) {
 		vhost := render(func(in *ServerInput) { in.ForwardClientIdentity = true })
 		for _, header := range argsOf(vhost[0].block, "RequestHeader") {
-			if strings.HasPrefix(header, "unset") {
+			// Only the "_" spellings are dropped; every verified header stays.
+			if strings.HasPrefix(header, "unset") && !strings.Contains(header, "_") {
 				t.Errorf("RequestHeader %s with verify_client require", header)
 			}
 		}
@@ -179,7 +193,7 @@ func TestApacheVariants(t *testing.T) {
 	t.Run("optional_no_ca with a CRL warns", func(t *testing.T) {
 		in := validServerInput()
 		in.VerifyClient, in.CRLFile = VerifyClientOptionalNoCA, "/etc/ssl/crl.pem"
-		_, warnings, err := RenderApache(ApacheInput{in})
+		_, warnings, err := RenderApache(ApacheInput{ServerInput: in})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -112,7 +112,7 @@ func (s liveServer) start(t *testing.T, in ServerInput) {
 var liveApache = liveServer{
 	Server: testtools.Apache,
 	render: func(t *testing.T, in ServerInput) string {
-		out, _, err := RenderApache(ApacheInput{in})
+		out, _, err := RenderApache(ApacheInput{ServerInput: in})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,7 +172,7 @@ func TestLiveApacheOptionalNoCAWithCRLRefusesUnknownCA(t *testing.T) {
 	port := testtools.FreePort(t)
 	in := fx.serverInput(port, backend.URL)
 	in.VerifyClient = VerifyClientOptionalNoCA
-	out, warnings, err := RenderApache(ApacheInput{in})
+	out, warnings, err := RenderApache(ApacheInput{ServerInput: in})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -416,4 +416,100 @@ func checkRefused(t *testing.T, server liveServer, result testtools.CurlResult) 
 func checkForwardedIdentity(t *testing.T, fx *liveFixture, request *http.Request) {
 	t.Helper()
 	testtools.CheckForwardedIdentity(t, request, fx.clientCert)
+}
+
+func TestLiveApacheLocationsCannotBeBypassed(t *testing.T) {
+	testLocationsCannotBeBypassed(t, liveApache)
+}
+
+func TestLiveNginxLocationsCannotBeBypassed(t *testing.T) {
+	testLocationsCannotBeBypassed(t, liveNginx)
+}
+
+// testLocationsCannotBeBypassed checks the documented meaning of
+// locations (see testtools.CheckLocationsCannotBeBypassed).
+func testLocationsCannotBeBypassed(t *testing.T, server liveServer) {
+	fx := newLiveFixture(t)
+	backend := testtools.NewIdentityBackend(t)
+	port := testtools.FreePort(t)
+	in := fx.serverInput(port, backend.URL)
+	in.VerifyClient = VerifyClientOptional
+	in.Locations = testtools.ProtectedLocations
+	server.start(t, in)
+	testtools.CheckLocationsCannotBeBypassed(t, fx.rootFile, port, backend, &fx.client)
+}
+
+func TestLiveApacheDropsUnderscoreIdentityHeaders(t *testing.T) {
+	testDropsUnderscoreIdentityHeaders(t, liveApache.Server, liveApache.render)
+}
+
+func TestLiveNginxDropsUnderscoreIdentityHeaders(t *testing.T) {
+	testDropsUnderscoreIdentityHeaders(t, liveNginx.Server, liveNginx.render)
+}
+
+// nginx ignores header names with "_" by default; the rendered
+// configuration drops them also where underscores_in_headers lets them in.
+func TestLiveNginxDropsUnderscoreIdentityHeadersWhenAllowed(t *testing.T) {
+	testDropsUnderscoreIdentityHeaders(t, liveNginx.Server, func(t *testing.T, in ServerInput) string {
+		block := liveNginx.render(t, in)
+		allowed := strings.Replace(block, "server {\n", "server {\n    underscores_in_headers on;\n", 1)
+		if allowed == block {
+			t.Fatal("no server block to allow underscores in")
+		}
+		return allowed
+	})
+}
+
+// testDropsUnderscoreIdentityHeaders checks forward_client_identity: no
+// forged identity header of either spelling reaches the backend, in
+// require and optional mode, while the verified ones do.
+func testDropsUnderscoreIdentityHeaders(t *testing.T, server testtools.Server, render func(*testing.T, ServerInput) string) {
+	for _, mode := range []string{VerifyClientRequire, VerifyClientOptional} {
+		t.Run(mode, func(t *testing.T) {
+			fx := newLiveFixture(t)
+			backend := testtools.NewIdentityBackend(t)
+			port := testtools.FreePort(t)
+			in := fx.serverInput(port, backend.URL)
+			in.VerifyClient = mode
+			server.Start(t, render(t, in), port)
+
+			result := testtools.RawRequest(t, fx.rootFile, port, "/hello", &fx.client, testtools.ForgedUnderscoreIdentityHeaders...)
+			if result.Status != 200 {
+				t.Fatalf("valid client: %v", result)
+			}
+			request, _ := backend.Last()
+			checkForwardedIdentity(t, fx, request)
+			testtools.CheckNoUnderscoreIdentity(t, request)
+
+			if mode == VerifyClientOptional {
+				if result := testtools.RawRequest(t, fx.rootFile, port, "/hello", nil, testtools.ForgedUnderscoreIdentityHeaders...); result.Status != 200 {
+					t.Fatalf("anonymous client: %v", result)
+				}
+				request, _ := backend.Last()
+				testtools.CheckNoUnderscoreIdentity(t, request)
+				if got := request.Header.Values("X-SSL-Client-S-DN"); len(got) != 0 {
+					t.Errorf("X-SSL-Client-S-DN = %q for an anonymous client", got)
+				}
+			}
+		})
+	}
+}
+
+// With render_listen the virtual host brings its own Listen line, and the
+// test harness adds none: Apache serves the port because of it.
+func TestLiveApacheRenderListen(t *testing.T) {
+	fx := newLiveFixture(t)
+	backend := testtools.NewIdentityBackend(t)
+	port := testtools.FreePort(t)
+	out, _, err := RenderApache(ApacheInput{ServerInput: fx.serverInput(port, backend.URL), RenderListen: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("Listen 127.0.0.1:%d https\n", port); !strings.Contains(out.VirtualHost, want) {
+		t.Fatalf("no %q in:\n%s", want, out.VirtualHost)
+	}
+	testtools.StartApache(t, out.VirtualHost, port)
+	if result := testtools.RawRequest(t, fx.rootFile, port, "/hello", &fx.client); result.Status != 200 || result.Body != testtools.BackendBody {
+		t.Fatalf("want 200 from the backend, got %v", result)
+	}
 }

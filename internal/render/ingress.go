@@ -59,7 +59,10 @@ type IngressInput struct {
 	// istio "MUTUAL" (default), "OPTIONAL_MUTUAL".
 	VerifyClient string
 	VerifyDepth  int // verify_depth: ingress-nginx only; 0 derives it from CAChainDepth
-	CAChainDepth int // ca_chain_depth: CA certificates in the client CA chain; 0 if unknown
+	// CAChainDepth is the number of CA certificates in the longest chain of
+	// client_ca_pem, which the caller counts (errors name that attribute);
+	// 0 if unknown.
+	CAChainDepth int
 
 	PassCertificateToUpstream bool   // pass_certificate_to_upstream: ingress-nginx and traefik
 	MatchCN                   string // match_cn: ingress-nginx only, "CN=" followed by a regular expression
@@ -245,7 +248,7 @@ func (in IngressInput) resolve() (ingressConfig, []Warning, error) {
 	}
 
 	if in.Controller == ControllerIngressNginx {
-		cfg.verifyDepth = resolveVerifyDepth(&p, in.VerifyDepth, in.CAChainDepth)
+		cfg.verifyDepth = resolveVerifyDepth(&p, in.VerifyDepth, in.CAChainDepth, "client_ca_pem")
 	} else if knownController && in.VerifyDepth != 0 {
 		p.warn("verify_depth", "verify_depth is ignored by "+in.Controller,
 			"%s has no setting for the verification depth; it accepts chains of any length up to client_ca_pem.", in.Controller)

@@ -450,7 +450,7 @@ func TestIngressValidationErrors(t *testing.T) {
 		{"traefik no client cert", ControllerTraefik, func(in *IngressInput) { in.VerifyClient = "NoClientCert" }, "verify_client", -1, nil},
 		{"istio simple", ControllerIstio, func(in *IngressInput) { in.VerifyClient = "SIMPLE" }, "verify_client", -1, []string{"MUTUAL"}},
 		{"verify depth too small", ControllerIngressNginx, func(in *IngressInput) { in.VerifyDepth = 1 }, "verify_depth", -1, []string{"at least 2"}},
-		{"negative chain depth", ControllerIngressNginx, func(in *IngressInput) { in.CAChainDepth = -1 }, "ca_chain_depth", -1, nil},
+		{"negative chain depth", ControllerIngressNginx, func(in *IngressInput) { in.CAChainDepth = -1 }, "client_ca_pem", -1, nil},
 		{"pass certificate with istio", ControllerIstio, func(in *IngressInput) { in.PassCertificateToUpstream = true }, "pass_certificate_to_upstream", -1, nil},
 		{"match CN with traefik", ControllerTraefik, func(in *IngressInput) { in.MatchCN = "CN=client" }, "match_cn", -1, []string{"ingress-nginx"}},
 		{"match CN with istio", ControllerIstio, func(in *IngressInput) { in.MatchCN = "CN=client" }, "match_cn", -1, nil},

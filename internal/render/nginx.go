@@ -13,8 +13,7 @@ type NginxOutput struct {
 	// Directives (directives) are the ssl_*, error page and identity header
 	// lines to paste into an existing server block. The per-location checks
 	// are not included, because an nginx location needs its own content
-	// handler: add `if ($ssl_client_verify != SUCCESS) { return 403; }` to
-	// each protected location yourself.
+	// handler: copy the "location ~* ..." blocks of ServerBlock.
 	Directives string
 }
 

@@ -42,7 +42,10 @@ type ServerInput struct {
 
 	VerifyClient string // verify_client: "require" (default), "optional", "optional_no_ca"
 	VerifyDepth  int    // verify_depth: 0 derives it from CAChainDepth
-	CAChainDepth int    // ca_chain_depth: CA certificates in the client CA chain; 0 if unknown
+	// CAChainDepth is the number of CA certificates in the longest chain of
+	// ca_chain_pem, which the caller counts (errors name that attribute);
+	// 0 if unknown.
+	CAChainDepth int
 
 	Protocols []string // protocols: "TLSv1.2", "TLSv1.3"; empty means both
 
@@ -79,9 +82,49 @@ type serverConfig struct {
 	ProxyPass      string
 	ProxyPassTLS   bool
 	DocumentRoot   string
-	Locations      []string
+	Locations      []protectedLocation
 	ClientOptional bool // a request can arrive without a verified certificate
 }
+
+// protectedLocation is one of ServerInput.Locations with the regular
+// expression both servers match it with (see locations.go).
+type protectedLocation struct {
+	Prefix  string
+	Pattern string // case-sensitive; the templates add case-insensitivity
+}
+
+// identityHeaders are the request headers ForwardClientIdentity sets.
+var identityHeaders = []string{"X-SSL-Client-Verify", "X-SSL-Client-S-DN", "X-SSL-Client-I-DN", "X-SSL-Client-Serial", "X-SSL-Client-Cert"}
+
+// UnderscoreHeaders lists every other spelling of the identity headers, with
+// "_" in place of any of their "-": backends that fold the two (CGI-style
+// HTTP_X_SSL_CLIENT_S_DN in PHP, WSGI, Rack) would read a client's
+// X_SSL_Client_S_DN as the verified header, so the servers drop them all.
+func (serverConfig) UnderscoreHeaders() []string {
+	var variants []string
+	for _, header := range identityHeaders {
+		parts := strings.Split(header, "-")
+		// Bit i of mask set: separator i is "_"; mask 0 is the header itself.
+		for mask := 1; mask < 1<<(len(parts)-1); mask++ {
+			var b strings.Builder
+			b.WriteString(parts[0])
+			for i, part := range parts[1:] {
+				if mask&(1<<i) != 0 {
+					b.WriteString("_")
+				} else {
+					b.WriteString("-")
+				}
+				b.WriteString(part)
+			}
+			variants = append(variants, b.String())
+		}
+	}
+	return variants
+}
+
+// AmbiguousPathPattern is the expression of the paths that need a
+// certificate whenever any location is protected.
+func (serverConfig) AmbiguousPathPattern() string { return ambiguousPathPattern }
 
 // resolve validates the input and applies defaults.
 func (in ServerInput) resolve() (serverConfig, []Warning, error) {
@@ -97,7 +140,6 @@ func (in ServerInput) resolve() (serverConfig, []Warning, error) {
 		VerifyClient:          in.VerifyClient,
 		ForwardClientIdentity: in.ForwardClientIdentity,
 		DocumentRoot:          in.DocumentRoot,
-		Locations:             in.Locations,
 	}
 
 	if in.ServerName == "" {
@@ -139,7 +181,7 @@ func (in ServerInput) resolve() (serverConfig, []Warning, error) {
 			"%q is not a client verification mode; use \"require\" (every client needs a valid certificate), \"optional\" (only the listed locations need one) or \"optional_no_ca\".", in.VerifyClient)
 	}
 	cfg.ClientOptional = cfg.VerifyClient != VerifyClientRequire
-	cfg.VerifyDepth = resolveVerifyDepth(&p, in.VerifyDepth, in.CAChainDepth)
+	cfg.VerifyDepth = resolveVerifyDepth(&p, in.VerifyDepth, in.CAChainDepth, "ca_chain_pem")
 	cfg.Protocols = resolveProtocols(&p, in.Protocols)
 
 	if in.ProxyPass != "" && in.DocumentRoot != "" {
@@ -150,9 +192,15 @@ func (in ServerInput) resolve() (serverConfig, []Warning, error) {
 		cfg.ProxyPass, cfg.ProxyPassTLS = resolveProxyPass(&p, in.ProxyPass)
 	}
 	checkFilePath(&p, "document_root", in.DocumentRoot, false)
+	if strings.ContainsAny(in.DocumentRoot, "*?[") {
+		p.fail("document_root", "Wildcard in document root",
+			"%q contains * ? or [, which Apache reads as a wildcard in the <Directory> section that opens the directory to clients: the section would then cover other directories and maybe not this one. Rename the directory.", in.DocumentRoot)
+	}
 
 	for i, location := range in.Locations {
-		checkLocation(&p, "locations", i, location)
+		if checkLocation(&p, "locations", i, location) {
+			cfg.Locations = append(cfg.Locations, protectedLocation{Prefix: location, Pattern: locationPattern(location)})
+		}
 	}
 	checkDistinct(&p, "locations", in.Locations)
 	switch {

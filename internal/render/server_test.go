@@ -52,7 +52,7 @@ func validServerInput() ServerInput {
 // serverRenderers run both server renderers, which share ServerInput.
 var serverRenderers = map[string]func(ServerInput) ([]Warning, error){
 	"apache": func(in ServerInput) ([]Warning, error) {
-		_, warnings, err := RenderApache(ApacheInput{in})
+		_, warnings, err := RenderApache(ApacheInput{ServerInput: in})
 		return warnings, err
 	},
 	"nginx": func(in ServerInput) ([]Warning, error) {
@@ -102,11 +102,13 @@ func TestServerInputValidationErrors(t *testing.T) {
 		{"path with backtick", func(in *ServerInput) { in.CertificateFile = "/etc/ssl/`id`.pem" }, "certificate_file", -1, nil},
 		{"unsafe document root", func(in *ServerInput) { in.DocumentRoot = "/srv/www;" }, "document_root", -1, nil},
 		{"relative document root", func(in *ServerInput) { in.DocumentRoot = "www" }, "document_root", -1, nil},
+		{"document root with wildcard", func(in *ServerInput) { in.DocumentRoot = "/srv/www*" }, "document_root", -1, []string{"wildcard"}},
+		{"document root with class", func(in *ServerInput) { in.DocumentRoot = "/srv/www[12]" }, "document_root", -1, nil},
 		{"verify client off", func(in *ServerInput) { in.VerifyClient = "off" }, "verify_client", -1, []string{"require", "optional"}},
 		{"verify client none", func(in *ServerInput) { in.VerifyClient = "none" }, "verify_client", -1, nil},
 		{"negative verify depth", func(in *ServerInput) { in.VerifyDepth = -1 }, "verify_depth", -1, nil},
 		{"verify depth too small", func(in *ServerInput) { in.VerifyDepth, in.CAChainDepth = 1, 3 }, "verify_depth", -1, []string{"at least 3"}},
-		{"negative chain depth", func(in *ServerInput) { in.CAChainDepth = -2 }, "ca_chain_depth", -1, nil},
+		{"negative chain depth", func(in *ServerInput) { in.CAChainDepth = -2 }, "ca_chain_pem", -1, nil},
 		{"old protocol", func(in *ServerInput) { in.Protocols = []string{"TLSv1.1"} }, "protocols", 0, []string{"TLSv1.2"}},
 		{"unknown protocol", func(in *ServerInput) { in.Protocols = []string{TLSv13, "SSLv3"} }, "protocols", 1, nil},
 		{"proxy and root", func(in *ServerInput) { in.ProxyPass, in.DocumentRoot = "http://b", "/srv/www" }, "proxy_pass", -1, []string{"only one"}},
@@ -217,7 +219,7 @@ func TestVerifyDepthResolution(t *testing.T) {
 	}
 	for _, tc := range cases {
 		var p problems
-		if got := resolveVerifyDepth(&p, tc.verifyDepth, tc.caChainDepth); got != tc.want || p.err() != nil {
+		if got := resolveVerifyDepth(&p, tc.verifyDepth, tc.caChainDepth, "ca_chain_pem"); got != tc.want || p.err() != nil {
 			t.Errorf("resolveVerifyDepth(%d, %d) = %d, %v; want %d", tc.verifyDepth, tc.caChainDepth, got, p.err(), tc.want)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // FieldError is a validation failure of one input attribute. Field is the
@@ -135,6 +136,11 @@ func checkFilePath(p *problems, field, path string, required bool) {
 		}
 		return
 	}
+	if !utf8.ValidString(path) {
+		// IndexFunc below would see U+FFFD, which is printable.
+		p.fail(field, "Path is not UTF-8", "%q is not valid UTF-8 text; give the path as the server's file system names it.", path)
+		return
+	}
 	if i := strings.IndexFunc(path, func(r rune) bool {
 		return strings.ContainsRune(unsafeInConfig, r) || (unicode.IsSpace(r) && r != ' ') || !unicode.IsPrint(r)
 	}); i >= 0 {
@@ -162,7 +168,7 @@ func isAbsolutePath(path string) bool {
 // the servers match against the decoded path and would never match.
 var urlPathPrefix = regexp.MustCompile(`^/[A-Za-z0-9._~/-]*$`)
 
-func checkLocation(p *problems, field string, index int, location string) {
+func checkLocation(p *problems, field string, index int, location string) bool {
 	switch {
 	case !urlPathPrefix.MatchString(location):
 		p.failAt(field, index, "Invalid location",
@@ -173,7 +179,10 @@ func checkLocation(p *problems, field string, index int, location string) {
 	case strings.Contains(location, "//") || hasDotSegment(location):
 		p.failAt(field, index, "Location is not normalized",
 			"%q contains an empty, \".\" or \"..\" segment; the servers match locations against the normalized request path, so this prefix would never match. Write it in normal form, e.g. \"/admin/api\".", location)
+	default:
+		return true
 	}
+	return false
 }
 
 func hasDotSegment(path string) bool {
@@ -222,29 +231,31 @@ func checkPort(p *problems, field string, port int) {
 // Apache rejects a client whose chain, counted from the leaf's issuer up to
 // the root, is longer than the depth; nginx (OpenSSL) is more lenient by one.
 // Requiring depth >= number of CA certificates therefore works for both.
-// verifyDepth 0 means "not set" and caChainDepth 0 means "not known".
-func resolveVerifyDepth(p *problems, verifyDepth, caChainDepth int) int {
+// verifyDepth 0 means "not set" and caChainDepth 0 means "not known";
+// chainField names the attribute the caller counted caChainDepth from
+// (ca_chain_pem, client_ca_pem), so that messages point the user at it.
+func resolveVerifyDepth(p *problems, verifyDepth, caChainDepth int, chainField string) int {
 	if verifyDepth < 0 {
 		p.fail("verify_depth", "Negative verification depth",
-			"verify_depth is %d; set it to the number of CA certificates above the client certificate (1 for a client certificate issued directly by a root CA), or leave it unset to derive it from ca_chain_depth.", verifyDepth)
+			"verify_depth is %d; set it to the number of CA certificates above the client certificate (1 for a client certificate issued directly by a root CA), or leave it unset to derive it from %s.", verifyDepth, chainField)
 		return 0
 	}
 	if caChainDepth < 0 {
-		p.fail("ca_chain_depth", "Negative CA chain depth",
-			"ca_chain_depth is %d; it is the number of CA certificates in the client CA chain (root and intermediates), so it is at least 1.", caChainDepth)
+		p.fail(chainField, "Negative CA chain depth",
+			"%s was counted as %d CA certificates; a client CA chain has at least 1.", chainField, caChainDepth)
 		return 0
 	}
 	switch {
 	case verifyDepth == 0 && caChainDepth == 0:
 		p.warn("verify_depth", "Verification depth defaulted to 1",
-			"Neither verify_depth nor ca_chain_depth is set, so the depth is 1: only client certificates issued directly by a CA in the CA file are accepted. If clients are issued by an intermediate CA, set ca_chain_depth (or verify_depth) to the number of CA certificates in the chain.")
+			"Neither verify_depth nor %s is set, so the depth is 1: only client certificates issued directly by a CA in the CA file are accepted. If clients are issued by an intermediate CA, set %s to the client CA chain (the depth is then derived from it), or set verify_depth to the number of CA certificates above a client certificate.", chainField, chainField)
 		return 1
 	case verifyDepth == 0:
 		return caChainDepth
 	case caChainDepth > 0 && verifyDepth < caChainDepth:
 		p.fail("verify_depth", "Verification depth too small for the CA chain",
-			"verify_depth is %d but the client CA chain has %d CA certificates, so clients issued by the lowest CA would be rejected with \"certificate chain too long\". Set verify_depth to at least %d, or leave it unset to derive it.",
-			verifyDepth, caChainDepth, caChainDepth)
+			"verify_depth is %d but the longest chain in %s has %d CA certificates, so clients issued by its lowest CA would be rejected with \"certificate chain too long\". Set verify_depth to at least %d, or leave it unset to derive it.",
+			verifyDepth, chainField, caChainDepth, caChainDepth)
 		return 0
 	default:
 		return verifyDepth

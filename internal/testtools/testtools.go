@@ -6,14 +6,17 @@
 package testtools
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto"
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"net"
 	"net/http"
@@ -156,6 +159,8 @@ func writeConfig(t testing.TB, dir, name, content string) string {
 	return file
 }
 
+var apacheListen = regexp.MustCompile(`(?m)^\s*Listen\s`)
+
 // StartApache runs Apache with a minimal top-level configuration around a
 // virtual host.
 func StartApache(t testing.TB, vhost string, port int) {
@@ -169,7 +174,12 @@ func StartApache(t testing.TB, vhost string, port int) {
 	for _, module := range []string{"mpm_event", "authz_core", "headers", "proxy", "proxy_http", "ssl"} {
 		fmt.Fprintf(&conf, "LoadModule %s_module %s/mod_%s.so\n", module, modules, module)
 	}
-	fmt.Fprintf(&conf, "Listen 127.0.0.1:%d\nServerName localhost\nStartServers 1\nServerLimit 1\nThreadsPerChild 16\nMaxRequestWorkers 16\n", port)
+	if !apacheListen.MatchString(vhost) {
+		// A configuration rendered with its own Listen line gets none here:
+		// Apache refuses two for one address and port.
+		fmt.Fprintf(&conf, "Listen 127.0.0.1:%d\n", port)
+	}
+	conf.WriteString("ServerName localhost\nStartServers 1\nServerLimit 1\nThreadsPerChild 16\nMaxRequestWorkers 16\n")
 	if os.Geteuid() == 0 {
 		// Apache refuses to serve as root; its workers drop to this user.
 		conf.WriteString("User www-data\nGroup www-data\n")
@@ -360,4 +370,142 @@ func SignCertificate(template, parent *x509.Certificate, parentKey, subjectKey c
 		return nil, err
 	}
 	return x509.ParseCertificate(der)
+}
+
+// RawResult is the answer to a request sent with RawRequest; Err is set when
+// the TLS handshake, the connection or the response failed.
+type RawResult struct {
+	Status int
+	Body   string
+	Err    error
+}
+
+func (r RawResult) String() string {
+	if r.Err != nil {
+		return fmt.Sprintf("error %v", r.Err)
+	}
+	return fmt.Sprintf("HTTP %d, body %q", r.Status, r.Body)
+}
+
+// RawRequest sends "GET target HTTP/1.1" to https://localhost:port exactly
+// as given, so that attack strings (dot segments, encodings, ;parameters)
+// reach the server unnormalised, which curl does not promise. It trusts only
+// rootFile and presents client when given.
+func RawRequest(t testing.TB, rootFile string, port int, target string, client *ClientFiles, headers ...string) RawResult {
+	t.Helper()
+	rootPEM, err := os.ReadFile(rootFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(rootPEM) {
+		t.Fatalf("%s holds no certificate", rootFile)
+	}
+	config := &tls.Config{ServerName: "localhost", RootCAs: roots}
+	if client != nil {
+		pair, err := tls.LoadX509KeyPair(client.Cert, client.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		config.Certificates = []tls.Certificate{pair}
+	}
+	dialer := &net.Dialer{Timeout: 10 * time.Second}
+	conn, err := tls.DialWithDialer(dialer, "tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), config)
+	if err != nil {
+		return RawResult{Err: err}
+	}
+	defer func() { _ = conn.Close() }()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	request := "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+	for _, header := range headers {
+		request += header + "\r\n"
+	}
+	if _, err := io.WriteString(conn, request+"\r\n"); err != nil {
+		return RawResult{Err: err}
+	}
+	response, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		return RawResult{Err: err}
+	}
+	defer func() { _ = response.Body.Close() }()
+	body, err := io.ReadAll(response.Body)
+	return RawResult{Status: response.StatusCode, Body: string(body), Err: err}
+}
+
+// ProtectedLocations are the locations CheckLocationsCannotBeBypassed
+// expects to need a certificate.
+var ProtectedLocations = []string{"/admin", "/api/private"}
+
+// LocationBypassTargets are request targets, sent as they are, whose path
+// the server or a backend behind it may read as starting with one of
+// ProtectedLocations: encodings, dot segments, empty segments, letter case,
+// ;parameters (Tomcat strips them), backslashes (Windows reads "/") and
+// "..;" segments (Tomcat resolves them once the parameter is gone).
+var LocationBypassTargets = []string{
+	"/admin", "/admin/secret", "/admin.html", "/administrator", "/admin%20", "/admin?x=1",
+	"/admin;x/secret", "/admin%3bx/secret", "/admin%3Bx/secret", "/admin;/secret", "/;x/admin/secret",
+	"/ADMIN", "/Admin/secret", "/%41DMIN", "/%61dmin",
+	"//admin", "///admin/secret", "/./admin", "/%2e/admin", "/admin/../admin", "/x/../admin", "/x/%2e%2e/admin",
+	"/%2fadmin", "/%2Fadmin/secret", "/admin%2Fsecret", "/x/..%2Fadmin", "/x%2F..%2Fadmin",
+	"/admin./secret", "/admin%2e/secret", "/admin%00", "/admin#x",
+	"/admin\\secret", "/x/..\\admin", "/x/..%5cadmin",
+	"/foo/..;/admin/secret", "/.;/admin/secret", "/%2e%2e;/admin", "/x/.%2e;/admin",
+	"https://localhost/admin", "https://localhost//ADMIN;x",
+	"/api/private", "/api/private/data", "/API/Private", "/api;x/private", "/api/;x/private",
+	"/api//private", "/api/./private", "/api/x/../private", "/api%2Fprivate", "/api/privateer",
+}
+
+// CheckLocationsCannotBeBypassed checks a server on port, proxying to
+// backend with ProtectedLocations needing a certificate: anonymous requests
+// for any of LocationBypassTargets are refused with a 4xx and never reach
+// the backend, other paths do, and so do protected ones with client's
+// certificate.
+func CheckLocationsCannotBeBypassed(t testing.TB, rootFile string, port int, backend *IdentityBackend, client *ClientFiles) {
+	t.Helper()
+	for _, target := range LocationBypassTargets {
+		before := backend.Count()
+		result := RawRequest(t, rootFile, port, target, nil)
+		if result.Err != nil || result.Status < 400 || result.Status > 499 {
+			t.Errorf("anonymous %q: want a 4xx refusal, got %v", target, result)
+		}
+		if backend.Count() != before {
+			request, _ := backend.Last()
+			t.Errorf("anonymous %q reached the backend as %q", target, request.RequestURI)
+		}
+	}
+	for _, target := range []string{"/", "/open", "/adm", "/public/admin", "/x/admin", "/open;x/y", "/api", "/api/privat", "/api/public"} {
+		if result := RawRequest(t, rootFile, port, target, nil); result.Status != 200 || result.Body != BackendBody {
+			t.Errorf("anonymous %q is not served: %v", target, result)
+		}
+	}
+	for _, target := range []string{"/admin/secret", "/ADMIN", "/admin;x/secret", "/api/private/data", "/x/..;/admin"} {
+		if result := RawRequest(t, rootFile, port, target, client); result.Status != 200 || result.Body != BackendBody {
+			t.Errorf("valid client %q is not served: %v", target, result)
+		}
+	}
+}
+
+// ForgedUnderscoreIdentityHeaders are client-sent identity headers spelt
+// with "_" (and one with "-"), which backends that fold "_" and "-" (PHP,
+// WSGI, Rack) would read as the verified ones.
+var ForgedUnderscoreIdentityHeaders = []string{
+	"X_SSL_Client_S_DN: CN=forged",
+	"x_ssl_client_i_dn: CN=forged",
+	"X-SSL_Client-S_DN: CN=forged",
+	"X_SSL_CLIENT_VERIFY: SUCCESS",
+	"X-SSL-Client_Serial: 01",
+	"X_SSL_Client-Cert: forged",
+	"X-SSL-Client-S-DN: CN=forged",
+}
+
+// CheckNoUnderscoreIdentity fails on any header the backend received that
+// reads as an identity header once "_" is taken for "-".
+func CheckNoUnderscoreIdentity(t testing.TB, request *http.Request) {
+	t.Helper()
+	for name, values := range request.Header {
+		folded := strings.ToLower(strings.ReplaceAll(name, "_", "-"))
+		if strings.Contains(name, "_") && strings.HasPrefix(folded, "x-ssl-client-") {
+			t.Errorf("the backend received %s: %q", name, values)
+		}
+	}
 }
