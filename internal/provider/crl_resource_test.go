@@ -109,24 +109,24 @@ type revokedEntry struct {
 	reason int
 }
 
-// checkCRL verifies the CRL against its CA (cert_pem of caName) and checks
-// that it lists exactly the serial numbers of want, with their reasons, each
-// revoked at the revoked_at that state holds for it.
-func checkCRL(name, caName string, want ...revokedEntry) resource.TestCheckFunc {
+// checkCRL verifies the CRL against its CA (the first certificate of its
+// ca_cert_pem) and checks that it lists exactly the serial numbers of want,
+// with their reasons, each revoked at the revoked_at that state holds for it.
+func checkCRL(name string, want ...revokedEntry) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		crl, err := stateCRL(s, name)
 		if err != nil {
 			return err
 		}
-		cas, err := stateCerts(s, caName, "cert_pem")
+		cas, err := stateCerts(s, name, "ca_cert_pem")
 		if err != nil {
 			return err
 		}
 		if err := crl.CheckSignatureFrom(cas[0]); err != nil {
-			return fmt.Errorf("%s does not verify against %s: %w", name, caName, err)
+			return fmt.Errorf("%s does not verify against %s: %w", name, cas[0].Subject, err)
 		}
 		if !bytes.Equal(crl.AuthorityKeyId, cas[0].SubjectKeyId) || !bytes.Equal(crl.RawIssuer, cas[0].RawSubject) {
-			return fmt.Errorf("%s: issuer or AKI is not that of %s", name, caName)
+			return fmt.Errorf("%s: issuer or AKI is not that of %s", name, cas[0].Subject)
 		}
 		revokedAt := map[string]string{}
 		n, _ := strconv.Atoi(stateAttr(s, name, "revoked.#"))
@@ -261,8 +261,8 @@ func TestAccCRL_addAndRemoveEntries(t *testing.T) {
 					statecheck.ExpectKnownValue("mtls_crl.root", tfjsonpath.New("next_update"), knownvalue.StringExact(at(720*time.Hour))),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					checkCRL("mtls_crl.issuing", "mtls_intermediate_ca.issuing", revokedEntry{"mtls_client_cert.bob", 1}),
-					checkCRL("mtls_crl.root", "mtls_root_ca.root"),
+					checkCRL("mtls_crl.issuing", revokedEntry{"mtls_client_cert.bob", 1}),
+					checkCRL("mtls_crl.root"),
 					captureAttr("mtls_crl.issuing", "revoked.0.revoked_at", &bobRevokedAt),
 					captureAttr("mtls_crl.issuing", "this_update", &firstThisUpdate),
 					resource.TestCheckResourceAttrPtr("mtls_crl.issuing", "revoked.0.revoked_at", &firstThisUpdate),
@@ -285,7 +285,7 @@ func TestAccCRL_addAndRemoveEntries(t *testing.T) {
 					statecheck.ExpectKnownValue("mtls_crl.issuing", tfjsonpath.New("this_update"), knownvalue.StringExact(at(55*time.Minute))),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					checkCRL("mtls_crl.issuing", "mtls_intermediate_ca.issuing", revokedEntry{"mtls_client_cert.bob", 1}, revokedEntry{"mtls_client_cert.carol", 0}),
+					checkCRL("mtls_crl.issuing", revokedEntry{"mtls_client_cert.bob", 1}, revokedEntry{"mtls_client_cert.carol", 0}),
 					checkRevokedAt("mtls_crl.issuing", "mtls_client_cert.bob", &bobRevokedAt),
 					captureAttr("mtls_crl.issuing", "revoked.0.revoked_at", &carolRevokedAt),
 					resource.TestCheckResourceAttrPair("mtls_crl.issuing", "revoked.0.revoked_at", "mtls_crl.issuing", "this_update"),
@@ -307,7 +307,7 @@ func TestAccCRL_addAndRemoveEntries(t *testing.T) {
 					plancheck.ExpectKnownValue("mtls_crl.issuing", tfjsonpath.New("crl_number"), knownvalue.Int64Exact(3)),
 				)},
 				Check: resource.ComposeTestCheckFunc(
-					checkCRL("mtls_crl.issuing", "mtls_intermediate_ca.issuing", revokedEntry{"mtls_client_cert.carol", 0}),
+					checkCRL("mtls_crl.issuing", revokedEntry{"mtls_client_cert.carol", 0}),
 					checkRevokedAt("mtls_crl.issuing", "mtls_client_cert.carol", &carolRevokedAt),
 					checkOpenSSLRevocation(t, clock, []string{"mtls_client_cert.carol"}, "mtls_client_cert.alice", "mtls_client_cert.bob", "mtls_client_cert.carol"),
 				),
@@ -322,7 +322,7 @@ func TestAccCRL_addAndRemoveEntries(t *testing.T) {
 					plancheck.ExpectKnownValue("mtls_crl.issuing", tfjsonpath.New("crl_pem"), knownvalue.NotNull()),
 				)},
 				Check: resource.ComposeTestCheckFunc(
-					checkCRL("mtls_crl.issuing", "mtls_intermediate_ca.issuing", revokedEntry{"mtls_client_cert.carol", 0}),
+					checkCRL("mtls_crl.issuing", revokedEntry{"mtls_client_cert.carol", 0}),
 					checkRevokedAt("mtls_crl.issuing", "mtls_client_cert.carol", &carolRevokedAt),
 				),
 			},
@@ -337,7 +337,7 @@ func TestAccCRL_addAndRemoveEntries(t *testing.T) {
 					statecheck.ExpectKnownValue("mtls_crl.issuing", tfjsonpath.New("revoked").AtSliceIndex(0).AtMapKey("revoked_at"), knownvalue.StringExact("2020-02-29T12:00:00Z")),
 					statecheck.ExpectKnownValue("mtls_crl.issuing", tfjsonpath.New("next_update"), knownvalue.StringExact(at(50*time.Hour))),
 				},
-				Check: checkCRL("mtls_crl.issuing", "mtls_intermediate_ca.issuing", revokedEntry{"mtls_client_cert.carol", 4}),
+				Check: checkCRL("mtls_crl.issuing", revokedEntry{"mtls_client_cert.carol", 4}),
 			},
 		},
 	})
@@ -391,7 +391,7 @@ resource "mtls_crl" "root" {
 					statecheck.ExpectKnownValue("mtls_crl.root", tfjsonpath.New("next_update"), knownvalue.StringExact(start.Add(25*time.Hour+48*time.Hour).Format(time.RFC3339))),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					checkCRL("mtls_crl.root", "mtls_root_ca.root", revokedEntry{"a", 0}),
+					checkCRL("mtls_crl.root", revokedEntry{"a", 0}),
 					resource.TestCheckResourceAttrPtr("mtls_crl.root", "revoked.0.revoked_at", &firstRevokedAt),
 				),
 			},
@@ -595,5 +595,76 @@ func TestPlanRevoked(t *testing.T) {
 		if fmt.Sprint(got) != fmt.Sprint(want) || len(diags) != len(want) {
 			t.Errorf("diagnostics %v, want %v", got, want)
 		}
+	})
+}
+
+// The seeds' CA, made with `openssl req -x509` and so without keyUsage,
+// signs CRLs; a client it signed with openssl is revoked by the serial that
+// `openssl x509 -serial` prints (upper case, leading zeros kept), and
+// `openssl verify -crl_check` then refuses it and accepts the others.
+func TestAccCRL_opensslSeedCA(t *testing.T) {
+	openssl := testtools.RequireTool(t, "openssl")
+	dir := t.TempDir()
+	run := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(openssl, args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("openssl %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	caKey, caCert := dir+"/rootCA.key", dir+"/rootCA.crt"
+	run("genrsa", "-out", caKey, "2048")
+	run("req", "-x509", "-new", "-nodes", "-key", caKey, "-sha256", "-days", "1024", "-out", caCert, "-subj", "/C=GB/O=Severalnines/CN=internal-rootCA")
+	if text := run("x509", "-in", caCert, "-noout", "-text"); strings.Contains(text, "Key Usage") {
+		t.Fatalf("the seed CA has a keyUsage extension:\n%s", text)
+	}
+	// A client made the seeds' way, with a serial whose first byte is below 0x10.
+	clientKey, clientCSR, clientCert := dir+"/client.key", dir+"/client.csr", dir+"/client.crt"
+	run("genrsa", "-out", clientKey, "2048")
+	run("req", "-new", "-key", clientKey, "-out", clientCSR, "-subj", "/CN=lost-laptop")
+	run("x509", "-req", "-in", clientCSR, "-CA", caCert, "-CAkey", caKey, "-set_serial", "0x0badc0ffee", "-days", "30", "-sha256", "-out", clientCert)
+	serial := strings.TrimSpace(strings.TrimPrefix(run("x509", "-in", clientCert, "-noout", "-serial"), "serial="))
+	if serial != "0BADC0FFEE" {
+		t.Fatalf("openssl printed serial %q", serial)
+	}
+	config := `
+resource "mtls_client_cert" "kept" {
+  ca_cert_pem        = file("` + caCert + `")
+  ca_private_key_pem = file("` + caKey + `")
+  email_addresses    = ["kept@example.com"]
+}
+
+resource "mtls_crl" "seed" {
+  ca_cert_pem        = file("` + caCert + `")
+  ca_private_key_pem = file("` + caKey + `")
+  revoked            = [{ serial_number = "` + serial + `", reason = "key_compromise" }]
+}`
+	verify := func(s *terraform.State, leaf string) (string, error) {
+		crl := writeFile(t, dir, "seed.crl", stateAttr(s, "mtls_crl.seed", "crl_pem"))
+		out, err := exec.Command(openssl, "verify", "-crl_check", "-CAfile", caCert, "-CRLfile", crl, leaf).CombinedOutput()
+		return string(out), err
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("mtls_crl.seed", tfjsonpath.New("revoked").AtSliceIndex(0).AtMapKey("serial_number"), knownvalue.StringExact("0BADC0FFEE")),
+			},
+			Check: resource.ComposeTestCheckFunc(
+				checkCRL("mtls_crl.seed", revokedEntry{"badc0ffee", 1}),
+				func(s *terraform.State) error {
+					if out, err := verify(s, clientCert); err == nil || !strings.Contains(out, "certificate revoked") {
+						return fmt.Errorf("the revoked seed client passed: %v\n%s", err, out)
+					}
+					if out, err := verify(s, writeFile(t, dir, "kept.pem", stateAttr(s, "mtls_client_cert.kept", "cert_pem"))); err != nil {
+						return fmt.Errorf("the kept client was refused: %v\n%s", err, out)
+					}
+					return nil
+				},
+			),
+		}},
 	})
 }
