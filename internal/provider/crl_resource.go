@@ -110,7 +110,7 @@ func (r *crlResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 						Required: true,
 						MarkdownDescription: "The serial number of the revoked certificate in hex, as the certificate resources output `serial_number` (lowercase, no leading zeros). " +
 							"Upper case, leading zeros and colon-separated bytes (`0a:1b:2c`, as `openssl x509 -text` and browsers show it) are read as the same number and kept in state as written. " +
-							"Decimal is not accepted, since every decimal number is also valid hex and would name another certificate: for certificates made elsewhere, take the value of `openssl x509 -noout -serial`.",
+							"Digits are always read as hex, so a decimal serial (as `openssl x509 -text` prints small ones) would name another certificate: for certificates made elsewhere, take what `openssl x509 -noout -serial` prints.",
 						Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 					},
 					"reason": schema.StringAttribute{
