@@ -2,11 +2,13 @@ package provider
 
 import (
 	"bytes"
+	"context"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
 	"sort"
@@ -15,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -344,22 +347,29 @@ func TestAccCRL_addAndRemoveEntries(t *testing.T) {
 }
 
 // With the clock moved into the renewal window, the plan regenerates the
-// CRL in place before next_update; outside it, nothing happens.
+// CRL in place before next_update; outside it, nothing happens. The check
+// block of the documentation passes while the CRL is fresh and is unknown
+// while the plan regenerates it.
 func TestAccCRL_renewal(t *testing.T) {
 	clock := newTestClock()
 	start := clock.Now().UTC()
+	check, err := os.ReadFile("../../examples/resources/mtls_crl/check.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
 	config := `
 resource "mtls_root_ca" "root" {
   subject = { common_name = "Root" }
 }
 
-resource "mtls_crl" "root" {
+resource "mtls_crl" "issuing" {
   ca_cert_pem           = mtls_root_ca.root.cert_pem
   ca_private_key_pem    = mtls_root_ca.root.private_key_pem
   validity_period_hours = 48
   early_renewal_hours   = 24
   revoked               = [{ serial_number = "0a" }]
-}`
+}
+` + string(check)
 	var firstRevokedAt string
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -367,14 +377,18 @@ resource "mtls_crl" "root" {
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				Check:  captureAttr("mtls_crl.root", "revoked.0.revoked_at", &firstRevokedAt),
+				Check:  captureAttr("mtls_crl.issuing", "revoked.0.revoked_at", &firstRevokedAt),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					expectCheckStatus("check.issuing_crl_fresh", tfjson.CheckStatusPass),
+				}},
 			},
 			{
 				// 23 hours on: 25 remain, outside the 24-hour window.
 				PreConfig: func() { clock.Advance(23 * time.Hour) },
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("mtls_crl.root", plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction("mtls_crl.issuing", plancheck.ResourceActionNoop),
+					expectCheckStatus("check.issuing_crl_fresh", tfjson.CheckStatusPass),
 				}},
 			},
 			{
@@ -382,17 +396,18 @@ resource "mtls_crl" "root" {
 				PreConfig: func() { clock.Advance(2 * time.Hour) },
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("mtls_crl.root", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("mtls_crl.issuing", plancheck.ResourceActionUpdate),
 					plancheck.ExpectResourceAction("mtls_root_ca.root", plancheck.ResourceActionNoop),
-					plancheck.ExpectKnownValue("mtls_crl.root", tfjsonpath.New("crl_number"), knownvalue.Int64Exact(2)),
+					plancheck.ExpectKnownValue("mtls_crl.issuing", tfjsonpath.New("crl_number"), knownvalue.Int64Exact(2)),
+					expectCheckStatus("check.issuing_crl_fresh", tfjson.CheckStatusUnknown),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("mtls_crl.root", tfjsonpath.New("ready_for_renewal"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue("mtls_crl.root", tfjsonpath.New("next_update"), knownvalue.StringExact(start.Add(25*time.Hour+48*time.Hour).Format(time.RFC3339))),
+					statecheck.ExpectKnownValue("mtls_crl.issuing", tfjsonpath.New("ready_for_renewal"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("mtls_crl.issuing", tfjsonpath.New("next_update"), knownvalue.StringExact(start.Add(25*time.Hour+48*time.Hour).Format(time.RFC3339))),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					checkCRL("mtls_crl.root", revokedEntry{"a", 0}),
-					resource.TestCheckResourceAttrPtr("mtls_crl.root", "revoked.0.revoked_at", &firstRevokedAt),
+					checkCRL("mtls_crl.issuing", revokedEntry{"a", 0}),
+					resource.TestCheckResourceAttrPtr("mtls_crl.issuing", "revoked.0.revoked_at", &firstRevokedAt),
 				),
 			},
 			{
@@ -400,20 +415,42 @@ resource "mtls_crl" "root" {
 				PreConfig:          func() { clock.Advance(30 * time.Hour) },
 				RefreshState:       true,
 				ExpectNonEmptyPlan: true,
-				Check:              resource.TestCheckResourceAttr("mtls_crl.root", "ready_for_renewal", "true"),
+				Check:              resource.TestCheckResourceAttr("mtls_crl.issuing", "ready_for_renewal", "true"),
 			},
 			{
 				// Past next_update, the plan still regenerates it.
 				PreConfig: func() { clock.Advance(48 * time.Hour) },
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("mtls_crl.root", plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue("mtls_crl.root", tfjsonpath.New("crl_number"), knownvalue.Int64Exact(3)),
+					plancheck.ExpectResourceAction("mtls_crl.issuing", plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue("mtls_crl.issuing", tfjsonpath.New("crl_number"), knownvalue.Int64Exact(3)),
 				}},
-				Check: resource.TestCheckResourceAttrPtr("mtls_crl.root", "revoked.0.revoked_at", &firstRevokedAt),
+				Check: resource.TestCheckResourceAttrPtr("mtls_crl.issuing", "revoked.0.revoked_at", &firstRevokedAt),
 			},
 		},
 	})
+}
+
+// expectCheckStatus expects a check block's result in the plan.
+func expectCheckStatus(address string, want tfjson.CheckStatus) plancheck.PlanCheck {
+	return checkStatus{address, want}
+}
+
+type checkStatus struct {
+	address string
+	want    tfjson.CheckStatus
+}
+
+func (c checkStatus) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, check := range req.Plan.Checks {
+		if check.Address.ToDisplay == c.address {
+			if check.Status != c.want {
+				resp.Error = fmt.Errorf("%s is %s, want %s", c.address, check.Status, c.want)
+			}
+			return
+		}
+	}
+	resp.Error = fmt.Errorf("%s is not in the plan", c.address)
 }
 
 // The CA key in another form updates the CRL in place without a new number;
