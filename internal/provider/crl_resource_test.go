@@ -672,10 +672,19 @@ resource "mtls_client_cert" "kept" {
   email_addresses    = ["kept@example.com"]
 }
 
+# As in examples/clustercontrol-apache.
+variable "revoked_client_serials" {
+  type    = list(string)
+  default = ["` + serial + `"]
+}
+
 resource "mtls_crl" "seed" {
   ca_cert_pem        = file("` + caCert + `")
   ca_private_key_pem = file("` + caKey + `")
-  revoked            = [{ serial_number = "` + serial + `", reason = "key_compromise" }]
+  revoked = [for serial in var.revoked_client_serials : {
+    serial_number = serial
+    reason        = "key_compromise"
+  }]
 }`
 	verify := func(s *terraform.State, leaf string) (string, error) {
 		crl := writeFile(t, dir, "seed.crl", stateAttr(s, "mtls_crl.seed", "crl_pem"))
