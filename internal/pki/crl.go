@@ -323,3 +323,40 @@ func ParseCRLsPEM(text string) ([]*x509.RevocationList, error) {
 	}
 	return crls, nil
 }
+
+// CheckCRLsCoverChain checks CRLs given for a client CA chain as a server
+// that checks the whole chain reads them (nginx ssl_crl, Apache
+// SSLCARevocationCheck chain): every CA in chain needs a CRL it signed that
+// is current at now, or the server refuses every client. Errors are
+// problems that lock clients out; warnings are CRLs that serve no purpose.
+func CheckCRLsCoverChain(crls []*x509.RevocationList, chain []*x509.Certificate, now time.Time) (errs, warnings []error) {
+	used := make([]bool, len(crls))
+	for _, ca := range chain {
+		var found []*x509.RevocationList
+		for i, crl := range crls {
+			if string(crl.RawIssuer) == string(ca.RawSubject) && crl.CheckSignatureFrom(ca) == nil {
+				found, used[i] = append(found, crl), true
+			}
+		}
+		switch {
+		case len(found) == 0:
+			errs = append(errs, fmt.Errorf("no CRL signed by %q: a server checking the whole chain refuses every client until that CA's CRL is added", ca.Subject))
+		case len(found) > 1:
+			warnings = append(warnings, fmt.Errorf("%d CRLs signed by %q: give only its latest one", len(found), ca.Subject))
+		}
+		for _, crl := range found {
+			switch {
+			case !now.Before(crl.NextUpdate):
+				errs = append(errs, fmt.Errorf("the CRL of %q (number %v) expired at %s: servers refuse every client until a newer one is given", ca.Subject, crl.Number, crl.NextUpdate.UTC().Format(time.RFC3339)))
+			case now.Before(crl.ThisUpdate):
+				errs = append(errs, fmt.Errorf("the CRL of %q (number %v) is not valid before %s: servers refuse every client until then", ca.Subject, crl.Number, crl.ThisUpdate.UTC().Format(time.RFC3339)))
+			}
+		}
+	}
+	for i, crl := range crls {
+		if !used[i] {
+			warnings = append(warnings, fmt.Errorf("CRL %d (issuer %q) is not signed by any CA of the chain, so it revokes nothing here", i+1, crl.Issuer))
+		}
+	}
+	return errs, warnings
+}
