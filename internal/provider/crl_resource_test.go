@@ -225,14 +225,12 @@ func checkRevokedAt(crlName, certName string, want *string) resource.TestCheckFu
 	}
 }
 
-// noChangeBut expects every resource of crlPKI to stay, and name to be
-// updated in place.
-func noChangeBut(name string) []plancheck.PlanCheck {
-	checks := []plancheck.PlanCheck{plancheck.ExpectResourceAction(name, plancheck.ResourceActionUpdate)}
+// onlyIssuingCRLUpdates expects the issuing CA's CRL to be updated in place
+// and every other resource of crlPKI to stay.
+func onlyIssuingCRLUpdates() []plancheck.PlanCheck {
+	checks := []plancheck.PlanCheck{plancheck.ExpectResourceAction("mtls_crl.issuing", plancheck.ResourceActionUpdate)}
 	for _, other := range []string{"mtls_root_ca.root", "mtls_intermediate_ca.issuing", "mtls_client_cert.alice", "mtls_client_cert.bob", "mtls_client_cert.carol", "mtls_crl.root"} {
-		if other != name {
-			checks = append(checks, plancheck.ExpectResourceAction(other, plancheck.ResourceActionNoop))
-		}
+		checks = append(checks, plancheck.ExpectResourceAction(other, plancheck.ResourceActionNoop))
 	}
 	return checks
 }
@@ -246,7 +244,7 @@ func TestAccCRL_addAndRemoveEntries(t *testing.T) {
 	at := func(d time.Duration) string { return start.Add(d).Format(time.RFC3339) }
 	bob := `{ serial_number = mtls_client_cert.bob.serial_number, reason = "key_compromise" }`
 	carol := `{ serial_number = mtls_client_cert.carol.serial_number }`
-	var bobRevokedAt, carolRevokedAt, firstThisUpdate string
+	var bobRevokedAt, carolRevokedAt, firstThisUpdate, rootCRL string
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: factoriesWithClock(clock),
@@ -268,6 +266,7 @@ func TestAccCRL_addAndRemoveEntries(t *testing.T) {
 					checkCRL("mtls_crl.root"),
 					captureAttr("mtls_crl.issuing", "revoked.0.revoked_at", &bobRevokedAt),
 					captureAttr("mtls_crl.issuing", "this_update", &firstThisUpdate),
+					captureAttr("mtls_crl.root", "crl_pem", &rootCRL),
 					resource.TestCheckResourceAttrPtr("mtls_crl.issuing", "revoked.0.revoked_at", &firstThisUpdate),
 					checkOpenSSLRevocation(t, clock, []string{"mtls_client_cert.bob"}, "mtls_client_cert.alice", "mtls_client_cert.bob", "mtls_client_cert.carol"),
 				),
@@ -276,7 +275,7 @@ func TestAccCRL_addAndRemoveEntries(t *testing.T) {
 				// An hour on, carol is added before bob: only the CRL changes.
 				PreConfig: func() { clock.Advance(time.Hour) },
 				Config:    crlIssuing("", carol, bob),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(noChangeBut("mtls_crl.issuing"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(onlyIssuingCRLUpdates(),
 					plancheck.ExpectKnownValue("mtls_crl.issuing", tfjsonpath.New("crl_number"), knownvalue.Int64Exact(2)),
 					plancheck.ExpectUnknownValue("mtls_crl.issuing", tfjsonpath.New("crl_pem")),
 					plancheck.ExpectKnownValue("mtls_crl.issuing", tfjsonpath.New("revoked").AtSliceIndex(1).AtMapKey("revoked_at"), knownvalue.NotNull()),
@@ -306,7 +305,7 @@ func TestAccCRL_addAndRemoveEntries(t *testing.T) {
 				// Bob is removed (his certificate was renewed, say).
 				PreConfig: func() { clock.Advance(time.Hour) },
 				Config:    crlIssuing("", carol),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(noChangeBut("mtls_crl.issuing"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(onlyIssuingCRLUpdates(),
 					plancheck.ExpectKnownValue("mtls_crl.issuing", tfjsonpath.New("crl_number"), knownvalue.Int64Exact(3)),
 				)},
 				Check: resource.ComposeTestCheckFunc(
@@ -320,7 +319,7 @@ func TestAccCRL_addAndRemoveEntries(t *testing.T) {
 				// unspecified reason spelled out, a renewal window) updates
 				// state but does not regenerate: the number stays.
 				Config: crlIssuing("early_renewal_hours = 24", `{ serial_number = upper(mtls_client_cert.carol.serial_number), reason = "unspecified" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(noChangeBut("mtls_crl.issuing"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(onlyIssuingCRLUpdates(),
 					plancheck.ExpectKnownValue("mtls_crl.issuing", tfjsonpath.New("crl_number"), knownvalue.Int64Exact(3)),
 					plancheck.ExpectKnownValue("mtls_crl.issuing", tfjsonpath.New("crl_pem"), knownvalue.NotNull()),
 				)},
@@ -332,7 +331,7 @@ func TestAccCRL_addAndRemoveEntries(t *testing.T) {
 			{
 				// An explicit revoked_at and another validity regenerate.
 				Config: crlIssuing("validity_period_hours = 48", `{ serial_number = mtls_client_cert.carol.serial_number, revoked_at = "2020-02-29T12:00:00Z", reason = "superseded" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(noChangeBut("mtls_crl.issuing"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(onlyIssuingCRLUpdates(),
 					plancheck.ExpectKnownValue("mtls_crl.issuing", tfjsonpath.New("crl_number"), knownvalue.Int64Exact(4)),
 					plancheck.ExpectKnownValue("mtls_crl.issuing", tfjsonpath.New("early_renewal_hours"), knownvalue.Int64Exact(24)),
 				)},
@@ -340,7 +339,11 @@ func TestAccCRL_addAndRemoveEntries(t *testing.T) {
 					statecheck.ExpectKnownValue("mtls_crl.issuing", tfjsonpath.New("revoked").AtSliceIndex(0).AtMapKey("revoked_at"), knownvalue.StringExact("2020-02-29T12:00:00Z")),
 					statecheck.ExpectKnownValue("mtls_crl.issuing", tfjsonpath.New("next_update"), knownvalue.StringExact(at(50*time.Hour))),
 				},
-				Check: checkCRL("mtls_crl.issuing", revokedEntry{"mtls_client_cert.carol", 4}),
+				Check: resource.ComposeTestCheckFunc(
+					checkCRL("mtls_crl.issuing", revokedEntry{"mtls_client_cert.carol", 4}),
+					// The root's CRL was never regenerated.
+					resource.TestCheckResourceAttrPtr("mtls_crl.root", "crl_pem", &rootCRL),
+				),
 			},
 		},
 	})

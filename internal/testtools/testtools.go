@@ -100,11 +100,12 @@ var running sync.Map
 // reloads in the background, so callers wait for the behaviour they expect.
 func (s Server) Reload(t testing.TB, port int) {
 	t.Helper()
-	process, ok := running.Load(port)
+	entry, _ := running.Load(port)
+	process, ok := entry.(*os.Process)
 	if !ok {
 		t.Fatalf("no %s was started on port %d", s.Name, port)
 	}
-	if err := process.(*os.Process).Signal(s.ReloadSignal); err != nil {
+	if err := process.Signal(s.ReloadSignal); err != nil {
 		t.Fatalf("reloading %s: %v", s.Name, err)
 	}
 }
