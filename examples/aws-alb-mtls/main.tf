@@ -1,7 +1,7 @@
 # Mutual TLS on an AWS Application Load Balancer in verify mode: the ALB
 # checks client certificates against a trust store made from a CA bundle in
-# S3, and passes the verified certificate to the targets in the
-# X-Amzn-Mtls-Clientcert-* headers.
+# S3 and the CRLs of its CAs, and passes the verified certificate to the
+# targets in the X-Amzn-Mtls-Clientcert-* headers.
 
 terraform {
   required_providers {
@@ -30,6 +30,12 @@ variable "trust_store_bucket" {
 variable "host_name" {
   type    = string
   default = "api.example.com"
+}
+
+variable "revoked_client_serials" {
+  description = "Serial numbers (hex, as serial_number outputs them) of client certificates to refuse."
+  type        = list(string)
+  default     = []
 }
 
 resource "mtls_root_ca" "root" {
@@ -81,6 +87,46 @@ resource "aws_lb_trust_store" "clients" {
   ca_certificates_bundle_s3_key    = aws_s3_object.client_ca_bundle.key
   # A new bundle object version makes the trust store pick it up.
   ca_certificates_bundle_s3_object_version = aws_s3_object.client_ca_bundle.version_id
+}
+
+# Revocation: a CRL for each CA, as PEM in S3. The load balancer reads a CRL
+# once, when the revocation is added; a new CRL (after a revocation, or the
+# regular renewal before next_update) is a new object version in the
+# versioned bucket, which replaces the revocation so that it is read again.
+# Run terraform apply on a schedule so that renewals happen.
+resource "mtls_crl" "clients" {
+  ca_cert_pem        = mtls_intermediate_ca.clients.chain_pem
+  ca_private_key_pem = mtls_intermediate_ca.clients.private_key_pem
+  revoked = [for serial in var.revoked_client_serials : {
+    serial_number = serial
+    reason        = "key_compromise"
+  }]
+}
+
+# The root revokes only intermediates; its CRL rarely changes.
+resource "mtls_crl" "root" {
+  ca_cert_pem           = mtls_root_ca.root.cert_pem
+  ca_private_key_pem    = mtls_root_ca.root.private_key_pem
+  validity_period_hours = 30 * 24
+}
+
+resource "aws_s3_object" "crl" {
+  for_each = {
+    clients = mtls_crl.clients.crl_pem
+    root    = mtls_crl.root.crl_pem
+  }
+  bucket       = var.trust_store_bucket
+  key          = "mtls/crl/${each.key}.pem"
+  content      = each.value
+  content_type = "application/x-pem-file"
+}
+
+resource "aws_lb_trust_store_revocation" "crl" {
+  for_each                      = aws_s3_object.crl
+  trust_store_arn               = aws_lb_trust_store.clients.arn
+  revocations_s3_bucket         = each.value.bucket
+  revocations_s3_key            = each.value.key
+  revocations_s3_object_version = each.value.version_id
 }
 
 resource "aws_lb_listener" "https" {

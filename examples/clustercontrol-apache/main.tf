@@ -2,7 +2,8 @@
 # "Configuring Mutual SSL Authentication in ClusterControl" sets it up by hand
 # with openssl: a root CA, a server certificate with SANs for Apache, a
 # client certificate with a password-protected key, a .pfx for the browser,
-# and SSLVerifyClient require in /etc/apache2/sites-available/s9s-ssl.conf.
+# and SSLVerifyClient require in /etc/apache2/sites-available/s9s-ssl.conf;
+# plus what the guide leaves out: a CRL, to lock out a lost client certificate.
 # Run it on the ClusterControl host, then: a2enmod ssl headers && systemctl
 # reload apache2.
 
@@ -21,6 +22,18 @@ variable "tls_dir" {
   description = "Where Apache reads the certificates and keys."
   type        = string
   default     = "/etc/ssl/clustercontrol"
+}
+
+variable "revoked_client_serials" {
+  description = <<-EOT
+    Client certificates Apache must refuse, by serial number: the hex of
+    serial_number, or what `openssl x509 -noout -serial` prints for
+    certificates made by hand. Write the serial itself, not a reference to
+    the certificate resource: a replaced certificate gets a new serial, and a
+    reference would then revoke the replacement.
+  EOT
+  type        = list(string)
+  default     = []
 }
 
 variable "client_key_passphrase" {
@@ -74,6 +87,43 @@ resource "mtls_client_cert" "myclient" {
   private_key_passphrase = var.client_key_passphrase
 }
 
+# The root's CRL: it lists the revoked client certificates, and Apache
+# refuses them once it has read it. It is valid for 30 days and renewed
+# after 15: run terraform apply at least weekly (cron, CI), so that it never
+# expires, which would lock every client out.
+resource "mtls_crl" "root" {
+  ca_cert_pem        = mtls_root_ca.root.cert_pem
+  ca_private_key_pem = mtls_root_ca.root.private_key_pem
+  revoked = [for serial in var.revoked_client_serials : {
+    serial_number = serial
+    reason        = "key_compromise"
+  }]
+  validity_period_hours = 30 * 24
+  early_renewal_hours   = 15 * 24
+}
+
+check "crl_fresh" {
+  assert {
+    condition     = !mtls_crl.root.ready_for_renewal
+    error_message = "The CRL expires at ${mtls_crl.root.next_update}: run terraform apply, or Apache will refuse every client."
+  }
+}
+
+resource "local_file" "crl" {
+  filename = "${var.tls_dir}/severalnines-internal-rootCA.crl"
+  content  = mtls_crl.root.crl_pem
+}
+
+# Apache reads the CRL only at start and reload.
+resource "terraform_data" "reload_apache" {
+  triggers_replace = [mtls_crl.root.crl_number]
+  depends_on       = [local_file.crl, local_file.s9s_ssl_conf]
+
+  provisioner "local-exec" {
+    command = "systemctl reload apache2"
+  }
+}
+
 # The guide's SSLVerifyDepth 10 is replaced by the depth the chain needs.
 data "mtls_apache_config" "s9s_ssl" {
   server_name          = "clustercontrol.severalnines.internal"
@@ -82,6 +132,7 @@ data "mtls_apache_config" "s9s_ssl" {
   certificate_key_file = "${var.tls_dir}/clustercontrol.key"
   ca_certificate_file  = "${var.tls_dir}/severalnines-internal-rootCA.crt"
   ca_chain_pem         = mtls_root_ca.root.cert_pem
+  crl_file             = "${var.tls_dir}/severalnines-internal-rootCA.crl"
   verify_client        = "require"
   document_root        = "/var/www/html"
 }

@@ -61,6 +61,17 @@ func (i *Issuer) Root() *x509.Certificate {
 // describe a CA able to sign: a chain in order, a CA certificate allowed to
 // sign certificates, and the matching private key.
 func NewIssuer(certPEM, keyPEM, passphrase string) (*Issuer, []*FieldError) {
+	return newSigner(certPEM, keyPEM, passphrase, func(c *x509.Certificate) *FieldError {
+		if err := CheckCanSign(c); err != nil {
+			return fieldErr("ca_cert_pem", "Certificate cannot issue certificates", "%s.", err)
+		}
+		return nil
+	})
+}
+
+// newSigner parses a CA certificate (and chain) and its key; canSign decides
+// whether the CA may sign what the caller makes (certificates or CRLs).
+func newSigner(certPEM, keyPEM, passphrase string, canSign func(*x509.Certificate) *FieldError) (*Issuer, []*FieldError) {
 	certs, err := ParseCertificatesPEM(certPEM)
 	if err != nil {
 		return nil, []*FieldError{fieldErr("ca_cert_pem", "Invalid CA certificate", "%s.", err)}
@@ -70,8 +81,8 @@ func NewIssuer(certPEM, keyPEM, passphrase string) (*Issuer, []*FieldError) {
 	if err := CheckChainOrder(certs); err != nil {
 		errs = append(errs, fieldErr("ca_cert_pem", "CA chain out of order", "In ca_cert_pem, %s. Give the issuing CA first, then each issuer in turn, each certificate followed by the one that signed it (an intermediate's chain_pem or ca_chain_pem is in this order).", err))
 	}
-	if err := CheckCanSign(iss.Cert); err != nil {
-		errs = append(errs, fieldErr("ca_cert_pem", "Certificate cannot issue certificates", "%s.", err))
+	if e := canSign(iss.Cert); e != nil {
+		errs = append(errs, e)
 	}
 	key, err := ParsePrivateKeyPEM(keyPEM, passphrase)
 	switch {
@@ -96,11 +107,18 @@ func NewIssuer(certPEM, keyPEM, passphrase string) (*Issuer, []*FieldError) {
 // certificates. A CA without a keyUsage extension (as `openssl req -x509`
 // makes) may sign, per RFC 5280 section 4.2.1.3.
 func CheckCanSign(cert *x509.Certificate) error {
-	if !cert.BasicConstraintsValid || !cert.IsCA {
-		return fmt.Errorf("%q is not a CA certificate (basicConstraints CA:TRUE is missing); pass the certificate of a CA, not of a leaf", cert.Subject.String())
+	if err := checkIsCA(cert); err != nil {
+		return err
 	}
 	if cert.KeyUsage != 0 && cert.KeyUsage&x509.KeyUsageCertSign == 0 {
 		return fmt.Errorf("%q has a keyUsage extension without keyCertSign, so it may not sign certificates", cert.Subject.String())
+	}
+	return nil
+}
+
+func checkIsCA(cert *x509.Certificate) error {
+	if !cert.BasicConstraintsValid || !cert.IsCA {
+		return fmt.Errorf("%q is not a CA certificate (basicConstraints CA:TRUE is missing); pass the certificate of a CA, not of a leaf", cert.Subject.String())
 	}
 	return nil
 }

@@ -28,8 +28,8 @@ type certModelPtr[M any] interface {
 // mtls_intermediate_ca, mtls_server_cert and mtls_client_cert; kind decides
 // the schema and the profile it issues.
 type certificateResource[M any, P certModelPtr[M]] struct {
+	clocked
 	kind certKind
-	now  func() time.Time
 }
 
 var (
@@ -45,17 +45,23 @@ func (r *certificateResource[M, P]) Schema(_ context.Context, _ resource.SchemaR
 	resp.Schema = certificateSchema(r.kind)
 }
 
-func (r *certificateResource[M, P]) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
+// clocked gives a resource the provider's clock, injected so that tests can
+// move time (renewal).
+type clocked struct {
+	now func() time.Time
+}
+
+func (c *clocked) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
 	if data, ok := req.ProviderData.(*providerData); ok {
-		r.now = data.now
+		c.now = data.now
 	}
 }
 
-func (r *certificateResource[M, P]) clock() time.Time {
-	if r.now == nil {
+func (c *clocked) clock() time.Time {
+	if c.now == nil {
 		return time.Now()
 	}
-	return r.now()
+	return c.now()
 }
 
 func (r *certificateResource[M, P]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -73,7 +79,7 @@ func (r *certificateResource[M, P]) ModifyPlan(ctx context.Context, req resource
 		return
 	}
 	p, c := P(&plan).parts(), P(&config).parts()
-	checkRenewalWindow(p.base, &resp.Diagnostics)
+	checkRenewalWindow(p.base.EarlyRenewalHours, p.base.ValidityPeriodHours, "certificate", "replace", &resp.Diagnostics)
 	if req.State.Raw.IsNull() {
 		r.planCreate(ctx, p, c, &resp.Diagnostics)
 	} else {
@@ -93,15 +99,15 @@ func (r *certificateResource[M, P]) ModifyPlan(ctx context.Context, req resource
 }
 
 // checkRenewalWindow refuses an early-renewal window as long as the validity
-// itself: the certificate would be due for renewal when made, and every
-// apply would replace it.
-func checkRenewalWindow(b *certBase, diags *diag.Diagnostics) {
-	if !known(b.EarlyRenewalHours, b.ValidityPeriodHours) || b.EarlyRenewalHours.ValueInt64() < b.ValidityPeriodHours.ValueInt64() {
+// itself: the object (a certificate, a CRL) would be due for renewal when
+// made, and every apply would renew it again.
+func checkRenewalWindow(early, validity types.Int64, object, renew string, diags *diag.Diagnostics) {
+	if !known(early, validity) || early.ValueInt64() < validity.ValueInt64() {
 		return
 	}
 	diags.AddAttributeError(path.Root("early_renewal_hours"), "Renewal window covers the whole validity",
-		fmt.Sprintf("early_renewal_hours = %d is not less than validity_period_hours = %d, so the certificate would be due for renewal as soon as it is made and every apply would replace it. "+
-			"Set early_renewal_hours below validity_period_hours, e.g. a third of it.", b.EarlyRenewalHours.ValueInt64(), b.ValidityPeriodHours.ValueInt64()))
+		fmt.Sprintf("early_renewal_hours = %d is not less than validity_period_hours = %d, so the %s would be due for renewal as soon as it is made and every apply would %s it. "+
+			"Set early_renewal_hours below validity_period_hours, e.g. a third of it.", early.ValueInt64(), validity.ValueInt64(), object, renew))
 }
 
 // restoreDefaults handles Optional+Computed attributes removed from config:

@@ -238,7 +238,7 @@ func issuerAttributes(k certKind) map[string]schema.Attribute {
 			Optional: true, Sensitive: true,
 			MarkdownDescription: "Passphrase of an encrypted `ca_private_key_pem`. Changing it updates in place.",
 		},
-		"crl_distribution_points":  stringList("URLs of the issuer's CRL, stamped on this certificate as CRL distribution points: `http`, `https` or `ldap` URLs with a host, at least one of them `http` or `ldap` (RFC 5280), each once and written as the certificate will carry it."),
+		"crl_distribution_points":  stringList("URLs of the issuer's CRL, stamped on this certificate as CRL distribution points: `http`, `https` or `ldap` URLs with a host, at least one of them `http` or `ldap` (RFC 5280), each once and written as the certificate will carry it. Serve the issuer's `mtls_crl` there in DER (`crl_der_base64`, decoded) over HTTP; see `mtls_crl` for the pattern."),
 		"issuing_certificate_urls": stringList("URLs of the issuer's certificate, stamped on this certificate as Authority Information Access caIssuers; the same rules as `crl_distribution_points`."),
 		"ca_chain_pem": computedString("The issuing chain above this certificate as supplied in `ca_cert_pem`: the issuing CA first, the root last when it was supplied. "+
 			"This is the bundle peers verify this certificate against.", false),

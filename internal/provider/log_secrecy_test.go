@@ -10,7 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
 
-// TestAccLogsCarryNoKeyMaterial applies a whole chain and a PKCS#12 archive
+// TestAccLogsCarryNoKeyMaterial applies a whole chain, a CRL and a PKCS#12 archive
 // with Terraform and the provider both logging at TRACE into one file, then
 // fails if any private key, passphrase, archive password or archive from
 // state appears in it. It cannot run in parallel: it sets the environment
@@ -62,6 +62,13 @@ resource "mtls_pkcs12" "alice" {
   cert_pem        = mtls_client_cert.alice.fullchain_pem
   private_key_pem = mtls_client_cert.alice.private_key_pem
   password        = var.archive_password
+}
+
+# The CRL signs with the intermediate's key, which must not be logged either.
+resource "mtls_crl" "inter" {
+  ca_cert_pem        = mtls_intermediate_ca.inter.chain_pem
+  ca_private_key_pem = mtls_intermediate_ca.inter.private_key_pem
+  revoked            = [{ serial_number = mtls_client_cert.alice.serial_number }]
 }
 
 resource "mtls_client_cert" "encrypted" {

@@ -62,6 +62,7 @@ func (p *mtlsProvider) Resources(context.Context) []func() resource.Resource {
 		NewClientCertResource,
 		NewPKCS12Resource,
 		NewTruststoreResource,
+		NewCRLResource,
 	}
 }
 

@@ -84,12 +84,34 @@ type Server struct {
 	// DeniedStatus is the HTTP status of a refused client when the server
 	// completes the handshake (nginx); Apache aborts the handshake instead.
 	DeniedStatus int
+	// ReloadSignal makes the server re-read its configuration and the files
+	// it names: `apachectl graceful` sends SIGUSR1, `nginx -s reload` SIGHUP.
+	ReloadSignal syscall.Signal
 }
 
 var (
-	Apache = Server{Name: "apache", Start: StartApache}
-	Nginx  = Server{Name: "nginx", Start: StartNginx, DeniedStatus: 403}
+	Apache = Server{Name: "apache", Start: StartApache, ReloadSignal: syscall.SIGUSR1}
+	Nginx  = Server{Name: "nginx", Start: StartNginx, DeniedStatus: 403, ReloadSignal: syscall.SIGHUP}
 )
+
+// running maps the port of each server started here to its main process,
+// for Reload.
+var running sync.Map
+
+// Reload signals the server running on port to reload, as an operator does
+// after replacing a certificate or CRL file. It returns at once: the server
+// reloads in the background, so callers wait for the behaviour they expect.
+func (s Server) Reload(t testing.TB, port int) {
+	t.Helper()
+	entry, _ := running.Load(port)
+	process, ok := entry.(*os.Process)
+	if !ok {
+		t.Fatalf("no %s was started on port %d", s.Name, port)
+	}
+	if err := process.Signal(s.ReloadSignal); err != nil {
+		t.Fatalf("reloading %s: %v", s.Name, err)
+	}
+}
 
 // CheckRefused fails the test unless the server refused the client: with
 // DeniedStatus, or by aborting the TLS handshake with an alert.
@@ -120,7 +142,9 @@ func startProcess(t testing.TB, port int, logFile string, name string, args ...s
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
+	running.Store(port, cmd.Process)
 	t.Cleanup(func() {
+		running.Delete(port)
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		select {
 		case <-exited:
