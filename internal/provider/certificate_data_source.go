@@ -112,7 +112,7 @@ func (d *certificateDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			},
 			"verification_error": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "Why the certificate does not verify (which certificate, and the reason: expired, unknown authority, wrong extended key usage, name constraints...); null when it verifies or nothing was verified.",
+				MarkdownDescription: "Why the certificate does not verify (which certificate, and the reason: expired, unknown authority, wrong extended key usage, name constraints...); empty when it verifies or nothing was verified, so that it can go into an `error_message` as it is.",
 			},
 		},
 	}
@@ -147,7 +147,7 @@ func (d *certificateDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	m.Certificates = list
-	m.Verified, m.VerificationError = types.BoolNull(), types.StringNull()
+	m.Verified, m.VerificationError = types.BoolNull(), types.StringValue("")
 	if !m.CABundlePEM.IsNull() {
 		cas, err := pki.ParseCertificatesPEM(m.CABundlePEM.ValueString())
 		var bundle *pki.TrustBundle
