@@ -10,9 +10,12 @@ import (
 	"github.com/mtlsforge/terraform-provider-mtls/internal/provider"
 )
 
-//go:generate terraform fmt -recursive ./examples/
+// OpenTofu formats the examples and reads the schema: Terraform 1.5 knows no
+// provider functions (provider::mtls::...).
+//go:generate .bin/tofu fmt -recursive ./examples/
+//go:generate scripts/providers-schema.sh
 // tfplugindocs lives in the tools module (tools/go.mod), apart from the provider's dependencies.
-//go:generate go run -C tools github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate --provider-dir .. --provider-name mtls
+//go:generate go run -C tools github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate --provider-dir .. --provider-name mtls --providers-schema ../.bin/providers-schema.json
 
 // version is set by goreleaser.
 var version = "dev"

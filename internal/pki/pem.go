@@ -14,6 +14,7 @@ import (
 // other than PEM blocks (such as openssl's "subject=" lines) is ignored.
 func ParseCertificatesPEM(text string) ([]*x509.Certificate, error) {
 	var certs []*x509.Certificate
+	var others []string
 	rest := []byte(text)
 	for {
 		var block *pem.Block
@@ -22,6 +23,7 @@ func ParseCertificatesPEM(text string) ([]*x509.Certificate, error) {
 			break
 		}
 		if block.Type != "CERTIFICATE" {
+			others = append(others, block.Type)
 			continue
 		}
 		c, err := x509.ParseCertificate(block.Bytes)
@@ -31,7 +33,7 @@ func ParseCertificatesPEM(text string) ([]*x509.Certificate, error) {
 		certs = append(certs, c)
 	}
 	if len(certs) == 0 {
-		return nil, errors.New("no PEM certificate found: expected -----BEGIN CERTIFICATE-----")
+		return nil, errors.New("no PEM certificate found: expected -----BEGIN CERTIFICATE-----" + found(others))
 	}
 	return certs, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -24,7 +25,7 @@ type mtlsProvider struct {
 	now     func() time.Time
 }
 
-var _ provider.Provider = &mtlsProvider{}
+var _ provider.ProviderWithFunctions = &mtlsProvider{}
 
 // New returns the provider factory used by main and by tests.
 func New(version string) func() provider.Provider {
@@ -71,5 +72,18 @@ func (p *mtlsProvider) DataSources(context.Context) []func() datasource.DataSour
 		NewApacheConfigDataSource,
 		NewNginxConfigDataSource,
 		NewIngressConfigDataSource,
+		NewCertificateDataSource,
+	}
+}
+
+// Functions need Terraform 1.8 or OpenTofu 1.7; older versions ignore them.
+// They get no provider data, so the clock is handed over here.
+func (p *mtlsProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewCertificateInfoFunction,
+		func() function.Function { return verifyChainFunction{now: p.now} },
+		NewFingerprintFunction,
+		NewPublicKeyFingerprintFunction,
+		NewSplitPEMFunction,
 	}
 }

@@ -1,0 +1,21 @@
+# Stop the plan when the certificate a server is given does not verify, for
+# TLS servers, against the root its clients trust, and say why.
+resource "terraform_data" "web_tls" {
+  input = mtls_server_cert.web.fingerprint_sha256
+
+  lifecycle {
+    precondition {
+      condition     = provider::mtls::verify_chain(mtls_server_cert.web.fullchain_pem, mtls_root_ca.root.cert_pem, "server_auth")
+      error_message = "unreachable: verify_chain fails with the reason instead of returning false"
+    }
+  }
+}
+
+# A certificate from a file, against a bundle of several roots (a CA rotation).
+output "partner_client_verifies" {
+  value = provider::mtls::verify_chain(
+    file("${path.module}/partner-client.pem"),
+    "${mtls_root_ca.old.cert_pem}${mtls_root_ca.new.cert_pem}",
+    "client_auth",
+  )
+}
