@@ -111,7 +111,8 @@ elif has apache2; then
   start=(apache2 -DFOREGROUND -f "$srv/httpd.conf")
   apache2 -t -f "$srv/httpd.conf" 2>&1 | sed 's/^/    /'
 else
-  kind="openssl s_server (no nginx or apache2 chosen or installed; apt-get install nginx or apache2 to see the rendered configuration serve)"
+  kind="openssl s_server"
+  [ "$want" = openssl ] || kind="$kind (no nginx or apache2 installed; apt-get install nginx or apache2 to see the rendered configuration serve)"
   worker=
   # -WWW serves files relative to the working directory, as the invoking user.
   start=(openssl s_server -quiet -WWW -accept "127.0.0.1:$port" -Verify 2 -verify_return_error
