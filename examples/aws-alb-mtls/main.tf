@@ -1,7 +1,11 @@
 # Mutual TLS on an AWS Application Load Balancer in verify mode: the ALB
 # checks client certificates against a trust store made from a CA bundle in
 # S3 and the CRLs of its CAs, and passes the verified certificate to the
-# targets in the X-Amzn-Mtls-Clientcert-* headers.
+# targets in the X-Amzn-Mtls-Clientcert-* headers. It works on any existing
+# bucket, with or without versioning. The tests init, validate and apply its
+# mtls resources; the aws attributes were checked in the aws provider's Go
+# source (internal/service/elbv2/trust_store.go, trust_store_revocation.go and
+# s3/object.go of the 5.x line; the 6.0 upgrade guide changes none of them).
 
 terraform {
   required_providers {
@@ -9,7 +13,8 @@ terraform {
       source = "mtlsforge/mtls"
     }
     aws = {
-      source = "hashicorp/aws"
+      source  = "hashicorp/aws"
+      version = "~> 6.0"
     }
   }
 }
@@ -73,11 +78,20 @@ resource "aws_acm_certificate" "listener" {
   certificate_chain = mtls_server_cert.listener.ca_chain_pem
 }
 
-# The trust store needs the whole chain: the issuing CA and the root.
+locals {
+  # The trust store needs the whole chain: the issuing CA and the root.
+  client_ca_bundle = "${mtls_intermediate_ca.clients.chain_pem}${mtls_root_ca.root.cert_pem}"
+}
+
+# The key names the bundle's content, so a new bundle (a renewed or added CA)
+# is a new object and the trust store is modified in place to read it. Not
+# ca_certificates_bundle_s3_object_version = aws_s3_object.x.version_id: on a
+# bucket without versioning version_id is empty, which the trust store refuses
+# ("must not be zero") when it applies.
 resource "aws_s3_object" "client_ca_bundle" {
   bucket       = var.trust_store_bucket
-  key          = "mtls/client-ca-bundle.pem"
-  content      = "${mtls_intermediate_ca.clients.chain_pem}${mtls_root_ca.root.cert_pem}"
+  key          = "mtls/client-ca-bundle-${substr(sha256(local.client_ca_bundle), 0, 16)}.pem"
+  content      = local.client_ca_bundle
   content_type = "application/x-pem-file"
 }
 
@@ -85,14 +99,12 @@ resource "aws_lb_trust_store" "clients" {
   name                             = "example-clients"
   ca_certificates_bundle_s3_bucket = aws_s3_object.client_ca_bundle.bucket
   ca_certificates_bundle_s3_key    = aws_s3_object.client_ca_bundle.key
-  # A new bundle object version makes the trust store pick it up.
-  ca_certificates_bundle_s3_object_version = aws_s3_object.client_ca_bundle.version_id
 }
 
 # Revocation: a CRL for each CA, as PEM in S3. The load balancer reads a CRL
 # once, when the revocation is added; a new CRL (after a revocation, or the
-# regular renewal before next_update) is a new object version in the
-# versioned bucket, which replaces the revocation so that it is read again.
+# regular renewal before next_update) is a new object, named by its content
+# like the CA bundle, which replaces the revocation so that it is read again.
 # Run terraform apply on a schedule so that renewals happen.
 resource "mtls_crl" "clients" {
   ca_cert_pem        = mtls_intermediate_ca.clients.chain_pem
@@ -116,7 +128,7 @@ resource "aws_s3_object" "crl" {
     root    = mtls_crl.root.crl_pem
   }
   bucket       = var.trust_store_bucket
-  key          = "mtls/crl/${each.key}.pem"
+  key          = "mtls/crl/${each.key}-${substr(sha256(each.value), 0, 16)}.pem"
   content      = each.value
   content_type = "application/x-pem-file"
 }
@@ -124,9 +136,8 @@ resource "aws_s3_object" "crl" {
 resource "aws_lb_trust_store_revocation" "crl" {
   for_each                      = aws_s3_object.crl
   trust_store_arn               = aws_lb_trust_store.clients.arn
-  revocations_s3_bucket         = each.value.bucket
-  revocations_s3_key            = each.value.key
-  revocations_s3_object_version = each.value.version_id
+  revocations_s3_bucket = each.value.bucket
+  revocations_s3_key    = each.value.key
 }
 
 resource "aws_lb_listener" "https" {

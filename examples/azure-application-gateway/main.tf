@@ -4,8 +4,11 @@
 # clients to present a certificate issued by the intermediate CA below.
 # This file is a scenario to read and adapt, not a module to apply as is:
 # it needs an existing resource group, subnet and public IP (variables), and
-# the azurerm provider with credentials. It is formatted with terraform fmt
-# but not initialised by the tests.
+# the azurerm provider with credentials. The tests init, validate and apply
+# its mtls resources; the azurerm attribute names were checked against the
+# azurerm 5.2.0 source (internal/services/network/application_gateway_resource.go),
+# where 5.0 removed ssl_profile.verify_client_cert_issuer_dn in favour of
+# verify_client_certificate_issuer_dn.
 
 terraform {
   required_providers {
@@ -13,10 +16,12 @@ terraform {
       source = "mtlsforge/mtls"
     }
     azurerm = {
-      source = "hashicorp/azurerm"
+      source  = "hashicorp/azurerm"
+      version = "~> 5.0"
     }
     random = {
-      source = "hashicorp/random"
+      source  = "hashicorp/random"
+      version = "~> 3.6"
     }
   }
 }
@@ -108,9 +113,9 @@ resource "azurerm_application_gateway" "mtls" {
   }
 
   ssl_profile {
-    name                             = "mtls"
-    trusted_client_certificate_names = ["client-ca"]
-    verify_client_cert_issuer_dn     = true
+    name                                = "mtls"
+    trusted_client_certificate_names    = ["client-ca"]
+    verify_client_certificate_issuer_dn = true
   }
 
   http_listener {

@@ -13,7 +13,8 @@ terraform {
       source = "mtlsforge/mtls"
     }
     local = {
-      source = "hashicorp/local"
+      source  = "hashicorp/local"
+      version = "~> 2.5"
     }
   }
 }

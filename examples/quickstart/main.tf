@@ -50,6 +50,12 @@ variable "pki_dir" {
   default     = "/etc/mtls-quickstart"
 }
 
+variable "document_root" {
+  description = "Absolute path of the directory the servers serve. The server's worker user (www-data, nobody) must be able to read it, so not a private directory such as one under /root."
+  type        = string
+  default     = "/var/www/mtls-quickstart"
+}
+
 variable "port" {
   type    = number
   default = 8443
@@ -68,7 +74,7 @@ data "mtls_nginx_config" "demo" {
   certificate_key_file    = "${var.pki_dir}/server.key"
   ca_certificate_file     = "${var.pki_dir}/ca-bundle.pem"
   ca_chain_pem            = local.ca_bundle
-  document_root           = "${var.pki_dir}/www"
+  document_root           = var.document_root
   forward_client_identity = false
 }
 
@@ -79,7 +85,7 @@ data "mtls_apache_config" "demo" {
   certificate_key_file = "${var.pki_dir}/server.key"
   ca_certificate_file  = "${var.pki_dir}/ca-bundle.pem"
   ca_chain_pem         = local.ca_bundle
-  document_root        = "${var.pki_dir}/www"
+  document_root        = var.document_root
 }
 
 output "nginx_server_block" {

@@ -1,0 +1,143 @@
+# A Flocker cluster's TLS, as Flocker's guide to cluster authentication
+# makes it by hand with flocker-ca: a cluster CA (`flocker-ca initialize`), a
+# control-service certificate named after its hostname
+# (`create-control-certificate`), and one certificate per node whose common
+# name is the node's UUID (`create-node-certificate`, run once per node).
+#
+# Each machine gets a directory of its own under var.out_dir, with the files
+# named as the guide renames them in /etc/flocker: the directory 0700 and the
+# key 0600, as its `chmod` steps set them. Copy each directory's files to its
+# machine's /etc/flocker (scp -p keeps the modes). cluster.key is copied
+# nowhere: it stays in Terraform state, so keep the state encrypted and its
+# access restricted.
+#
+#   flocker/control-service/  cluster.crt  control-service.crt  control-service.key
+#   flocker/<node UUID>/      cluster.crt  node.crt             node.key
+
+terraform {
+  required_providers {
+    mtls = {
+      source = "mtlsforge/mtls"
+    }
+    local = {
+      source  = "hashicorp/local"
+      version = "~> 2.5"
+    }
+  }
+}
+
+variable "cluster_name" {
+  description = "The name that identifies the cluster: the CA's common name."
+  type        = string
+  default     = "mycluster"
+}
+
+variable "control_hostname" {
+  description = "The control service's DNS name, as its API clients resolve it."
+  type        = string
+  default     = "control.flocker.example.internal"
+}
+
+variable "node_uuids" {
+  description = "One UUID per Flocker agent node, the control service's node included if it runs an agent. Adding one issues one more certificate; removing one destroys its certificate and files."
+  type        = set(string)
+  default = [
+    "8eab4b8d-c0a2-4ce2-80aa-0709277a9a7a",
+    "1a3e0b6c-52d4-4f7e-9a0b-5f2c8d9e4b71",
+    "d2b4f6a8-3c5e-4f70-8192-a3b4c5d6e7f8",
+  ]
+
+  validation {
+    condition     = alltrue([for uuid in var.node_uuids : can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", uuid))])
+    error_message = "Each node UUID must be a lower-case UUID such as 8eab4b8d-c0a2-4ce2-80aa-0709277a9a7a (uuidgen | tr A-F a-f)."
+  }
+}
+
+variable "out_dir" {
+  description = "Where the per-machine directories are written."
+  type        = string
+  default     = "flocker"
+}
+
+# cluster.crt and cluster.key. The CA signs the leaves itself.
+resource "mtls_root_ca" "cluster" {
+  subject         = { common_name = var.cluster_name }
+  max_path_length = 0
+}
+
+resource "mtls_server_cert" "control" {
+  ca_cert_pem        = mtls_root_ca.cluster.cert_pem
+  ca_private_key_pem = mtls_root_ca.cluster.private_key_pem
+  subject            = { common_name = var.control_hostname }
+  dns_names          = [var.control_hostname]
+}
+
+# A node is known by its UUID alone: the common name, and no other name.
+resource "mtls_client_cert" "node" {
+  for_each = var.node_uuids
+
+  ca_cert_pem        = mtls_root_ca.cluster.cert_pem
+  ca_private_key_pem = mtls_root_ca.cluster.private_key_pem
+  subject            = { common_name = each.key }
+}
+
+locals {
+  control_dir = "${var.out_dir}/control-service"
+}
+
+resource "local_file" "control_cluster_cert" {
+  filename             = "${local.control_dir}/cluster.crt"
+  content              = mtls_root_ca.cluster.cert_pem
+  file_permission      = "0644"
+  directory_permission = "0700"
+}
+
+resource "local_file" "control_cert" {
+  filename             = "${local.control_dir}/control-service.crt"
+  content              = mtls_server_cert.control.cert_pem
+  file_permission      = "0644"
+  directory_permission = "0700"
+}
+
+resource "local_sensitive_file" "control_key" {
+  filename             = "${local.control_dir}/control-service.key"
+  content              = mtls_server_cert.control.private_key_pem
+  file_permission      = "0600"
+  directory_permission = "0700"
+}
+
+resource "local_file" "node_cluster_cert" {
+  for_each = mtls_client_cert.node
+
+  filename             = "${var.out_dir}/${each.key}/cluster.crt"
+  content              = mtls_root_ca.cluster.cert_pem
+  file_permission      = "0644"
+  directory_permission = "0700"
+}
+
+resource "local_file" "node_cert" {
+  for_each = mtls_client_cert.node
+
+  filename             = "${var.out_dir}/${each.key}/node.crt"
+  content              = each.value.cert_pem
+  file_permission      = "0644"
+  directory_permission = "0700"
+}
+
+resource "local_sensitive_file" "node_key" {
+  for_each = mtls_client_cert.node
+
+  filename             = "${var.out_dir}/${each.key}/node.key"
+  content              = each.value.private_key_pem
+  file_permission      = "0600"
+  directory_permission = "0700"
+}
+
+# Which directory goes to which machine.
+output "node_directories" {
+  value = { for uuid in var.node_uuids : uuid => "${var.out_dir}/${uuid}" }
+}
+
+output "control_service_directory" {
+  value = local.control_dir
+}
