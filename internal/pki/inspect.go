@@ -76,8 +76,6 @@ func MaxPathLength(cert *x509.Certificate) *int {
 	return new(cert.MaxPathLen)
 }
 
-var oidExtKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 37}
-
 // ExtKeyUsageStrings lists the extended key usages of cert in the order the
 // certificate carries them: the names of ExtKeyUsageNames where one applies,
 // dotted OIDs for the others. crypto/x509 sorts the usages it knows apart
@@ -85,28 +83,20 @@ var oidExtKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 37}
 func ExtKeyUsageStrings(cert *x509.Certificate) []string {
 	var oids []asn1.ObjectIdentifier
 	for _, e := range cert.Extensions {
-		if e.Id.Equal(oidExtKeyUsage) {
+		if e.Id.Equal(oidExtKeyUsageExtension) {
 			if _, err := asn1.Unmarshal(e.Value, &oids); err != nil {
 				return nil
 			}
 		}
 	}
-	// crypto/x509 has parsed the same list: the usages it knows, in order,
-	// in ExtKeyUsage, and the others in UnknownExtKeyUsage.
-	known := cert.ExtKeyUsage
 	out := make([]string, 0, len(oids))
 	for _, oid := range oids {
-		if slices.ContainsFunc(cert.UnknownExtKeyUsage, oid.Equal) || len(known) == 0 {
-			out = append(out, oid.String())
-			continue
-		}
 		name := oid.String()
-		for n, eku := range extKeyUsageByName {
-			if eku == known[0] {
+		for n, named := range extKeyUsageByName {
+			if named.oid.Equal(oid) {
 				name = n
 			}
 		}
-		known = known[1:]
 		out = append(out, name)
 	}
 	return out
@@ -205,7 +195,7 @@ func ParsePurpose(purpose string) (x509.ExtKeyUsage, error) {
 		return x509.ExtKeyUsageAny, nil
 	}
 	if eku, ok := extKeyUsageByName[purpose]; ok {
-		return eku, nil
+		return eku.eku, nil
 	}
 	return 0, fmt.Errorf("unknown purpose %q: use server_auth (a TLS server), client_auth (a TLS client) or any; also accepted: %s", purpose, strings.Join(Purposes(), ", "))
 }
@@ -338,8 +328,8 @@ func purposeName(usage x509.ExtKeyUsage) string {
 	if usage == x509.ExtKeyUsageAny {
 		return PurposeAny
 	}
-	for n, eku := range extKeyUsageByName {
-		if eku == usage {
+	for n, named := range extKeyUsageByName {
+		if named.eku == usage {
 			return n
 		}
 	}
