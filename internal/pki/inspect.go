@@ -3,7 +3,6 @@ package pki
 import (
 	"crypto/sha256"
 	"crypto/x509"
-	"encoding/asn1"
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
@@ -81,23 +80,12 @@ func MaxPathLength(cert *x509.Certificate) *int {
 // dotted OIDs for the others. crypto/x509 sorts the usages it knows apart
 // from the rest, so the extension is read as written.
 func ExtKeyUsageStrings(cert *x509.Certificate) []string {
-	var oids []asn1.ObjectIdentifier
-	for _, e := range cert.Extensions {
-		if e.Id.Equal(oidExtKeyUsageExtension) {
-			if _, err := asn1.Unmarshal(e.Value, &oids); err != nil {
-				return nil
-			}
+	oids, _ := extKeyUsageOIDs(cert)
+	out := make([]string, len(oids))
+	for i, oid := range oids {
+		if out[i] = extKeyUsageName(oid); out[i] == "" {
+			out[i] = oid.String()
 		}
-	}
-	out := make([]string, 0, len(oids))
-	for _, oid := range oids {
-		name := oid.String()
-		for n, named := range extKeyUsageByName {
-			if named.oid.Equal(oid) {
-				name = n
-			}
-		}
-		out = append(out, name)
 	}
 	return out
 }
