@@ -70,10 +70,9 @@ func TestAccApacheNginxLive_revocation(t *testing.T) {
 		serverKey:   filepath.Join(dir, "server.key"),
 		clientCAs:   filepath.Join(dir, "client-ca.pem"),
 		root:        filepath.Join(dir, "root.pem"),
-		apachePort:  testtools.FreePort(t),
-		nginxPort:   testtools.FreePort(t),
 		backend:     testtools.NewIdentityBackend(t),
 	}
+	apachePort, nginxPort := testtools.FreePort(t), testtools.FreePort(t)
 	crlFile := filepath.Join(dir, "client-crls.pem")
 	dataSource := func(typ string, port int) string {
 		return dataBlock(typ, serverConfigDefaults, map[string]string{
@@ -87,7 +86,7 @@ func TestAccApacheNginxLive_revocation(t *testing.T) {
 	}
 	config := func(revoked string) string {
 		return configTestPKI + liveClientsHCL + liveCRLHCL(revoked) +
-			dataSource("mtls_apache_config", setup.apachePort) + dataSource("mtls_nginx_config", setup.nginxPort)
+			dataSource("mtls_apache_config", apachePort) + dataSource("mtls_nginx_config", nginxPort)
 	}
 	type live struct {
 		server             testtools.Server
@@ -95,8 +94,8 @@ func TestAccApacheNginxLive_revocation(t *testing.T) {
 		dataSource, config string // the data source and its attribute with the whole configuration
 	}
 	servers := []live{
-		{testtools.Apache, setup.apachePort, "data.mtls_apache_config.web", "virtual_host"},
-		{testtools.Nginx, setup.nginxPort, "data.mtls_nginx_config.web", "server_block"},
+		{testtools.Apache, apachePort, "data.mtls_apache_config.web", "virtual_host"},
+		{testtools.Nginx, nginxPort, "data.mtls_nginx_config.web", "server_block"},
 	}
 	var alice, bob testtools.ClientFiles
 
@@ -107,7 +106,7 @@ func TestAccApacheNginxLive_revocation(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		alice = clients.alice
+		alice = clients.accepted[0].files // alice, under the issuing CA
 		bob = testtools.ClientFiles{
 			Cert: writeFile(t, dir, "bob.pem", stateAttr(s, "mtls_client_cert.bob", "cert_pem")),
 			Key:  writeFile(t, dir, "bob.key", stateAttr(s, "mtls_client_cert.bob", "private_key_pem")),
