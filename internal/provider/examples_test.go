@@ -317,7 +317,11 @@ func parseExampleFiles(t *testing.T, files map[string][]byte) []exampleFile {
 		if diags.HasErrors() {
 			t.Fatalf("%s: %s", name, diags.Error())
 		}
-		parsed = append(parsed, exampleFile{name: name, body: file.Body.(*hclsyntax.Body)})
+		body, ok := file.Body.(*hclsyntax.Body)
+		if !ok {
+			t.Fatalf("%s: not native HCL syntax", name)
+		}
+		parsed = append(parsed, exampleFile{name: name, body: body})
 	}
 	return parsed
 }
