@@ -134,8 +134,8 @@ resource "aws_s3_object" "crl" {
 }
 
 resource "aws_lb_trust_store_revocation" "crl" {
-  for_each                      = aws_s3_object.crl
-  trust_store_arn               = aws_lb_trust_store.clients.arn
+  for_each              = aws_s3_object.crl
+  trust_store_arn       = aws_lb_trust_store.clients.arn
   revocations_s3_bucket = each.value.bucket
   revocations_s3_key    = each.value.key
 }
