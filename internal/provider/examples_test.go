@@ -65,7 +65,9 @@ var exampleChecks = map[string]func(t *testing.T, run *exampleRun, fixtures *exa
 // before init, and the test logs what it removed: for such a directory it
 // proves that every mtls resource and data source is valid, applies and is
 // stable, not that the other providers' blocks are right (those were checked
-// by hand against the provider sources the examples name).
+// by hand against the provider sources the examples name). Examples that call
+// provider functions need Terraform 1.8+: with an older CLI they are skipped,
+// and make test-opentofu runs them.
 func TestAccExamples(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
@@ -79,6 +81,7 @@ func TestAccExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	functions := cliSupportsProviderFunctions(t, tf)
 	dirs := exampleDirs(t, root)
 	if len(dirs) < 10 {
 		t.Fatalf("found only %d example directories under %s", len(dirs), root)
@@ -87,6 +90,9 @@ func TestAccExamples(t *testing.T) {
 		t.Run(rel, func(t *testing.T) {
 			files := readExampleFiles(t, filepath.Join(root, rel))
 			checkExampleProviders(t, files)
+			if !functions && callsProviderFunctions(files) {
+				t.Skipf("calls provider functions, which need Terraform 1.8+ or OpenTofu; %s is older (make test-opentofu runs this one)", tf)
+			}
 			kept, removed := stripForeignProviders(t, files)
 			if len(removed) > 0 {
 				t.Logf("not installable offline, so removed before init: %s", strings.Join(removed, ", "))
@@ -118,6 +124,36 @@ func TestAccExamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+// cliSupportsProviderFunctions tells whether the CLI is Terraform 1.8 or
+// later, or an OpenTofu (1.7 or later) that reports its own version.
+func cliSupportsProviderFunctions(t *testing.T, tf string) bool {
+	t.Helper()
+	out, _, err := testtools.RunCommand(t, time.Minute, tf, "version", "-json")
+	if err != nil {
+		t.Fatalf("%s version: %v", tf, err)
+	}
+	var version struct {
+		TerraformVersion string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal([]byte(out), &version); err != nil {
+		t.Fatalf("%s version -json: %v", tf, err)
+	}
+	var major, minor int
+	if _, err := fmt.Sscanf(version.TerraformVersion, "%d.%d", &major, &minor); err != nil {
+		t.Fatalf("%s version %q: %v", tf, version.TerraformVersion, err)
+	}
+	return major > 1 || major == 1 && minor >= 8
+}
+
+func callsProviderFunctions(files map[string][]byte) bool {
+	for _, content := range files {
+		if bytes.Contains(content, []byte("provider::")) {
+			return true
+		}
+	}
+	return false
 }
 
 type exampleRun struct {
@@ -317,7 +353,11 @@ func parseExampleFiles(t *testing.T, files map[string][]byte) []exampleFile {
 		if diags.HasErrors() {
 			t.Fatalf("%s: %s", name, diags.Error())
 		}
-		parsed = append(parsed, exampleFile{name: name, body: file.Body.(*hclsyntax.Body)})
+		body, ok := file.Body.(*hclsyntax.Body)
+		if !ok {
+			t.Fatalf("%s: not native HCL syntax", name)
+		}
+		parsed = append(parsed, exampleFile{name: name, body: body})
 	}
 	return parsed
 }
@@ -327,6 +367,10 @@ func providerOf(resourceType string) string {
 	name, _, _ := strings.Cut(resourceType, "_")
 	return name
 }
+
+// builtinProvider is Terraform's own (terraform_data), which needs neither
+// a declaration nor an installation.
+const builtinProvider = "terraform"
 
 // checkExampleProviders fails unless the example declares every provider it
 // uses in required_providers: mtls as "mtlsforge/mtls" (no registry host),
@@ -365,6 +409,7 @@ func checkExampleProviders(t *testing.T, files map[string][]byte) {
 			}
 		}
 	}
+	delete(used, builtinProvider)
 	for name := range used {
 		fields, ok := declared[name]
 		switch {
@@ -388,10 +433,10 @@ func stripForeignProviders(t *testing.T, files map[string][]byte) (map[string][]
 	for _, file := range parseExampleFiles(t, files) {
 		for _, block := range file.body.Blocks {
 			switch block.Type {
-			case "resource", "data", "output", "provider":
+			case "resource", "data", "output", "provider", "check":
 				address := exampleAddress(block)
 				refs[address] = bodyReferences(block.Body)
-				if (block.Type == "resource" || block.Type == "data") && providerOf(block.Labels[0]) != "mtls" ||
+				if (block.Type == "resource" || block.Type == "data") && providerOf(block.Labels[0]) != "mtls" && providerOf(block.Labels[0]) != builtinProvider ||
 					block.Type == "provider" && block.Labels[0] != "mtls" {
 					removed[address] = true
 				}
@@ -459,7 +504,8 @@ func exampleAddress(block *hclsyntax.Block) string {
 }
 
 // exampleAddressOf is how configuration refers to a block: TYPE.NAME for a
-// resource, data.TYPE.NAME, output.NAME, provider.NAME.
+// resource, data.TYPE.NAME; output.NAME, provider.NAME and check.NAME name
+// the others here.
 func exampleAddressOf(blockType string, labels []string) string {
 	if blockType == "resource" {
 		return strings.Join(labels, ".")
@@ -508,8 +554,9 @@ func expressionReferences(expr hclsyntax.Expression) []string {
 	return refs
 }
 
-// exampleFixtures are the files the examples read: CSRs a client made and a
-// partner's root certificate, made here with crypto/x509 alone.
+// exampleFixtures are the files the examples read: CSRs a client made, an
+// encrypted key, a partner's roots and certificates, made here with
+// crypto/x509 alone.
 type exampleFixtures struct {
 	files       map[string]string
 	myclientKey crypto.Signer
@@ -549,20 +596,37 @@ func newExampleFixtures(t *testing.T) *exampleFixtures {
 		CommonName: "myclient.severalnines.internal",
 	})
 
-	// examples/resources/mtls_truststore: a partner's root CA.
-	partnerKey := newKey()
-	partner, err := testtools.SignCertificate(&x509.Certificate{
-		Subject:               pkix.Name{CommonName: "Partner Root CA"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}, nil, partnerKey, partnerKey)
-	if err != nil {
-		t.Fatal(err)
+	// A partner's roots, old and new, and a client certificate from the new
+	// one (resources/mtls_truststore, functions/*); a vendor's server
+	// certificate (functions/certificate_info).
+	sign := func(template, parent *x509.Certificate, parentKey, key crypto.Signer) *x509.Certificate {
+		template.NotBefore, template.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour)
+		cert, err := testtools.SignCertificate(template, parent, parentKey, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cert
 	}
-	f.files["partner-root.pem"] = pki.EncodeCertificatesPEM(partner)
+	newRoot := func(name string) (*x509.Certificate, crypto.Signer) {
+		key := newKey()
+		return sign(&x509.Certificate{
+			Subject: pkix.Name{CommonName: name}, IsCA: true, BasicConstraintsValid: true,
+			KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+		}, nil, key, key), key
+	}
+	oldRoot, _ := newRoot("Partner Root CA 2020")
+	partnerRoot, partnerKey := newRoot("Partner Root CA")
+	leaf := func(name string, usage x509.ExtKeyUsage) *x509.Certificate {
+		return sign(&x509.Certificate{
+			Subject: pkix.Name{CommonName: name}, DNSNames: []string{name},
+			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage},
+		}, partnerRoot, partnerKey, newKey())
+	}
+	f.files["partner-root.pem"] = pki.EncodeCertificatesPEM(partnerRoot)
+	f.files["partner-roots.pem"] = pki.EncodeCertificatesPEM(oldRoot, partnerRoot)
+	f.files["ca-bundle.pem"] = pki.EncodeCertificatesPEM(oldRoot, partnerRoot)
+	f.files["partner-client.pem"] = pki.EncodeCertificatesPEM(leaf("client.partner.example", x509.ExtKeyUsageClientAuth))
+	f.files["vendor.pem"] = pki.EncodeCertificatesPEM(leaf("api.vendor.example", x509.ExtKeyUsageServerAuth))
 	return f
 }
 

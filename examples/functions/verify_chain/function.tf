@@ -11,11 +11,12 @@ resource "terraform_data" "web_tls" {
   }
 }
 
-# A certificate from a file, against a bundle of several roots (a CA rotation).
+# A partner's certificate from a file, against its bundle of roots, old and
+# new, during the partner's CA rotation.
 output "partner_client_verifies" {
   value = provider::mtls::verify_chain(
     file("${path.module}/partner-client.pem"),
-    "${mtls_root_ca.old.cert_pem}${mtls_root_ca.new.cert_pem}",
+    file("${path.module}/partner-roots.pem"),
     "client_auth",
   )
 }
