@@ -81,7 +81,7 @@ func TestAccExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	functions := cliSupportsProviderFunctions(t, tf)
+	functions := cliSupportsProviderFunctions(t, tf, cliConfig)
 	dirs := exampleDirs(t, root)
 	if len(dirs) < 10 {
 		t.Fatalf("found only %d example directories under %s", len(dirs), root)
@@ -128,16 +128,22 @@ func TestAccExamples(t *testing.T) {
 
 // cliSupportsProviderFunctions tells whether the CLI is Terraform 1.8 or
 // later, or an OpenTofu (1.7 or later) that reports its own version.
-func cliSupportsProviderFunctions(t *testing.T, tf string) bool {
+func cliSupportsProviderFunctions(t *testing.T, tf, cliConfig string) bool {
 	t.Helper()
-	out, _, err := testtools.RunCommand(t, time.Minute, tf, "version", "-json")
+	cmd := exec.CommandContext(t.Context(), tf, "version", "-json")
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1")
+	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("%s version: %v", tf, err)
 	}
 	var version struct {
 		TerraformVersion string `json:"terraform_version"`
 	}
-	if err := json.Unmarshal([]byte(out), &version); err != nil {
+	// A CLI configuration warning may come first on stdout.
+	if i := bytes.IndexByte(out, '{'); i > 0 {
+		out = out[i:]
+	}
+	if err := json.Unmarshal(out, &version); err != nil {
 		t.Fatalf("%s version -json: %v", tf, err)
 	}
 	var major, minor int
