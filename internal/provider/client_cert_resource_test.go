@@ -119,7 +119,7 @@ resource "mtls_client_cert" "bad" {
 			wrapped("Client certificate without a name", "subject =", "Set subject.common_name", "or at least one of dns_names")},
 		"peer named by CN only": {client(`subject = { common_name = "node-1" }` + "\n" + `extended_key_usages = ["server_auth", "client_auth"]`),
 			wrapped("Peer certificate without DNS or IP names", "includes server_auth", "Set dns_names and/or ip_addresses, or remove server_auth")},
-		"peer with a URI only": {client(`uris = ["spiffe://example.org/node"]` + "\n" + `extended_key_usages = ["client_auth", "1.3.6.1.5.5.7.3.1"]`),
+		"peer with a URI only": {client(`uris = ["spiffe://example.org/node"]` + "\n" + `extended_key_usages = ["client_auth", "server_auth"]`),
 			`(?s)Peer certificate without DNS or IP names`},
 	})
 }

@@ -136,7 +136,7 @@ resource "mtls_server_cert" "bad" {
 		"encrypted, bad pass":                    {signed("mtls_root_ca.enc.cert_pem", "mtls_root_ca.enc.private_key_pem_encrypted", `ca_private_key_passphrase = "nope"`), `(?s)passphrase is wrong`},
 		"chain out of order":                     {signed(`"${mtls_root_ca.root.cert_pem}${mtls_root_ca.other.cert_pem}"`, "mtls_root_ca.root.private_key_pem", ""), `(?s)CA chain out of order`},
 		"weak RSA CSR":                           {signed("mtls_root_ca.root.cert_pem", "mtls_root_ca.root.private_key_pem", `csr_pem = file("`+weakCSR+`")`), `(?s)1024 bits is too weak`},
-		"unsupported key type, right passphrase": {signed("mtls_root_ca.root.cert_pem", `file("`+x25519Key+`")`, `ca_private_key_passphrase = "pw"`), `(?s)Invalid CA private key.*ecdh.PrivateKey\s+is\s+not\s+supported`},
+		"unsupported key type, right passphrase": {signed("mtls_root_ca.root.cert_pem", `file("`+x25519Key+`")`, `ca_private_key_passphrase = "pw"`), `(?s)Invalid CA private key.*X25519\s+or\s+ECDH\s+key.*use\s+RSA,\s+ECDSA\s+or\s+Ed25519`},
 	}
 	testPlanErrors(t, base, cases)
 	// The encrypted CA key works with its passphrase.
