@@ -301,27 +301,11 @@ func EncodeCRLPEM(der []byte) string {
 
 // ParseCRLsPEM reads every X509 CRL block in text, in order.
 func ParseCRLsPEM(text string) ([]*x509.RevocationList, error) {
-	var crls []*x509.RevocationList
-	rest := []byte(text)
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			break
-		}
-		if block.Type != "X509 CRL" {
-			continue
-		}
-		crl, err := x509.ParseRevocationList(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("CRL %d does not parse: %w", len(crls)+1, err)
-		}
-		crls = append(crls, crl)
+	crls, _, err := parsePEMBlocks(text, "X509 CRL", "CRL", x509.ParseRevocationList)
+	if err == nil && len(crls) == 0 {
+		err = errors.New("no PEM CRL found: expected -----BEGIN X509 CRL-----")
 	}
-	if len(crls) == 0 {
-		return nil, errors.New("no PEM CRL found: expected -----BEGIN X509 CRL-----")
-	}
-	return crls, nil
+	return crls, err
 }
 
 // CheckCRLsCoverChain checks CRLs given for a client CA chain as a server

@@ -13,29 +13,36 @@ import (
 // ParseCertificatesPEM reads every CERTIFICATE block in text, in order. Text
 // other than PEM blocks (such as openssl's "subject=" lines) is ignored.
 func ParseCertificatesPEM(text string) ([]*x509.Certificate, error) {
-	var certs []*x509.Certificate
+	certs, others, err := parsePEMBlocks(text, "CERTIFICATE", "certificate", x509.ParseCertificate)
+	if err == nil && len(certs) == 0 {
+		err = errors.New("no PEM certificate found: expected -----BEGIN CERTIFICATE-----" + found(others))
+	}
+	return certs, err
+}
+
+// parsePEMBlocks parses every block of blockType in text with parse, in
+// order, and names the types of the other blocks it skipped; noun names a
+// block that does not parse.
+func parsePEMBlocks[T any](text, blockType, noun string, parse func([]byte) (T, error)) ([]T, []string, error) {
+	var out []T
 	var others []string
 	rest := []byte(text)
 	for {
 		var block *pem.Block
 		block, rest = pem.Decode(rest)
 		if block == nil {
-			break
+			return out, others, nil
 		}
-		if block.Type != "CERTIFICATE" {
+		if block.Type != blockType {
 			others = append(others, block.Type)
 			continue
 		}
-		c, err := x509.ParseCertificate(block.Bytes)
+		v, err := parse(block.Bytes)
 		if err != nil {
-			return nil, fmt.Errorf("certificate %d does not parse: %w", len(certs)+1, err)
+			return nil, others, fmt.Errorf("%s %d does not parse: %w", noun, len(out)+1, err)
 		}
-		certs = append(certs, c)
+		out = append(out, v)
 	}
-	if len(certs) == 0 {
-		return nil, errors.New("no PEM certificate found: expected -----BEGIN CERTIFICATE-----" + found(others))
-	}
-	return certs, nil
 }
 
 // EncodeCertificatesPEM writes certs as concatenated PEM blocks.
