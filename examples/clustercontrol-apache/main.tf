@@ -134,6 +134,7 @@ data "mtls_apache_config" "s9s_ssl" {
   ca_certificate_file  = "${var.tls_dir}/severalnines-internal-rootCA.crt"
   ca_chain_pem         = mtls_root_ca.root.cert_pem
   crl_file             = "${var.tls_dir}/severalnines-internal-rootCA.crl"
+  crls_pem             = mtls_crl.root.crl_pem
   verify_client        = "require"
   document_root        = "/var/www/html"
 }

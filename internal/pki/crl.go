@@ -308,14 +308,16 @@ func ParseCRLsPEM(text string) ([]*x509.RevocationList, error) {
 	return crls, err
 }
 
-// CheckCRLsCoverChain checks CRLs given for a client CA chain as a server
-// that checks the whole chain reads them (nginx ssl_crl, Apache
-// SSLCARevocationCheck chain): every CA in chain needs a CRL it signed that
-// is current at now, or the server refuses every client. Errors are
-// problems that lock clients out; warnings are CRLs that serve no purpose.
-func CheckCRLsCoverChain(crls []*x509.RevocationList, chain []*x509.Certificate, now time.Time) (errs, warnings []error) {
+// CheckCRLsCoverChain checks the CRLs given in attr for a client CA bundle
+// as a server that checks the whole chain reads them (nginx ssl_crl,
+// Apache SSLCARevocationCheck chain, Envoy): every CA in cas needs a CRL it
+// signed that is current at now, or the server refuses every client whose
+// chain passes that CA. Errors lock clients out; warnings are CRLs that
+// serve no purpose.
+func CheckCRLsCoverChain(attr string, crls []*x509.RevocationList, cas []*x509.Certificate, now time.Time) []*FieldError {
+	var errs []*FieldError
 	used := make([]bool, len(crls))
-	for _, ca := range chain {
+	for _, ca := range cas {
 		var found []*x509.RevocationList
 		for i, crl := range crls {
 			if string(crl.RawIssuer) == string(ca.RawSubject) && crl.CheckSignatureFrom(ca) == nil {
@@ -324,23 +326,31 @@ func CheckCRLsCoverChain(crls []*x509.RevocationList, chain []*x509.Certificate,
 		}
 		switch {
 		case len(found) == 0:
-			errs = append(errs, fmt.Errorf("no CRL signed by %q: a server checking the whole chain refuses every client until that CA's CRL is added", ca.Subject))
+			errs = append(errs, fieldErr(attr, "No CRL for a client CA",
+				"%s holds no CRL signed by %q. A server that checks revocation for the whole chain refuses every client whose chain passes that CA. "+
+					"Add that CA's CRL (the crl_pem of its mtls_crl): every CA of the client CA bundle needs one, the root included.", attr, ca.Subject))
 		case len(found) > 1:
-			warnings = append(warnings, fmt.Errorf("%d CRLs signed by %q: give only its latest one", len(found), ca.Subject))
+			errs = append(errs, &FieldError{Attribute: attr, Warning: true, Summary: "Several CRLs of one CA",
+				Detail: fmt.Sprintf("%s holds %d CRLs signed by %q; servers may use any of them, so an older one can hide a revocation. Give only the latest.", attr, len(found), ca.Subject)})
 		}
 		for _, crl := range found {
 			switch {
 			case !now.Before(crl.NextUpdate):
-				errs = append(errs, fmt.Errorf("the CRL of %q (number %v) expired at %s: servers refuse every client until a newer one is given", ca.Subject, crl.Number, crl.NextUpdate.UTC().Format(time.RFC3339)))
+				errs = append(errs, fieldErr(attr, "CRL expired",
+					"The CRL of %q in %s (number %v) expired at %s. Servers refuse every client whose chain passes that CA until they read a newer one: apply the mtls_crl (it renews before next_update), then reload the server.",
+					ca.Subject, attr, crl.Number, crl.NextUpdate.UTC().Format(time.RFC3339)))
 			case now.Before(crl.ThisUpdate):
-				errs = append(errs, fmt.Errorf("the CRL of %q (number %v) is not valid before %s: servers refuse every client until then", ca.Subject, crl.Number, crl.ThisUpdate.UTC().Format(time.RFC3339)))
+				errs = append(errs, fieldErr(attr, "CRL not yet valid",
+					"The CRL of %q in %s (number %v) is not valid before %s, so servers refuse every client whose chain passes that CA until then. Check the clock of the machine that made it.",
+					ca.Subject, attr, crl.Number, crl.ThisUpdate.UTC().Format(time.RFC3339)))
 			}
 		}
 	}
 	for i, crl := range crls {
 		if !used[i] {
-			warnings = append(warnings, fmt.Errorf("CRL %d (issuer %q) is not signed by any CA of the chain, so it revokes nothing here", i+1, crl.Issuer))
+			errs = append(errs, &FieldError{Attribute: attr, Warning: true, Summary: "CRL of an unknown CA",
+				Detail: fmt.Sprintf("CRL %d in %s (issuer %q) is not signed by any CA of the client CA bundle, so it revokes nothing here.", i+1, attr, crl.Issuer)})
 		}
 	}
-	return errs, warnings
+	return errs
 }

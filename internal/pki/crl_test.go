@@ -499,7 +499,7 @@ func writeTestFile(t *testing.T, dir, name, content string) string {
 func TestCheckCRLsCoverChain(t *testing.T) {
 	root := newRoot(t, ECDSAP256, CAOptions{})
 	inter := newIntermediate(t, root.issuer(), ECDSAP256, CAOptions{})
-	other := newRoot(t, ECDSAP256, CAOptions{})
+	other := newRoot(t, ECDSAP256, CAOptions{}) // the same name as root, another key
 	issue := func(ca testCA, at time.Time) *x509.RevocationList {
 		this, next := CRLTimes(at, 24, 0, nil)
 		crl, err := IssueCRL(&CRLRequest{Number: big.NewInt(1), ThisUpdate: this, NextUpdate: next}, crlSigner(t, ca))
@@ -508,36 +508,39 @@ func TestCheckCRLsCoverChain(t *testing.T) {
 		}
 		return crl
 	}
-	chain := []*x509.Certificate{inter.cert, root.cert}
+	cas := []*x509.Certificate{inter.cert, root.cert}
 	rootCRL, interCRL := issue(root, testNow), issue(inter, testNow)
-	// A CRL under the intermediate's name but signed by another key.
+	// The intermediate's CRL with a broken signature.
 	forged := *interCRL
 	forged.Signature = append([]byte{}, interCRL.Signature...)
 	forged.Signature[len(forged.Signature)-1] ^= 1
 	for name, tc := range map[string]struct {
-		crls           []*x509.RevocationList
-		errs, warnings []string
+		crls []*x509.RevocationList
+		want []string // "error: summary: detail excerpt" or "warning: ..."
 	}{
-		"both":                {crls: []*x509.RevocationList{interCRL, rootCRL}},
-		"root missing":        {crls: []*x509.RevocationList{interCRL}, errs: []string{`no CRL signed by "CN=Test Root CA,O=mtls tests"`}},
-		"expired":             {crls: []*x509.RevocationList{issue(inter, testNow.Add(-25*time.Hour)), rootCRL}, errs: []string{`CRL of "CN=Test Intermediate CA ECDSA_P256,O=mtls tests" (number 1) expired at`}},
-		"not yet valid":       {crls: []*x509.RevocationList{interCRL, issue(root, testNow.Add(time.Hour))}, errs: []string{"is not valid before"}},
-		"bad signature":       {crls: []*x509.RevocationList{&forged, rootCRL}, errs: []string{"no CRL signed by \"CN=Test Intermediate CA"}, warnings: []string{"CRL 1 (issuer \"CN=Test Intermediate CA ECDSA_P256,O=mtls tests\") is not signed by any CA of the chain"}},
-		"unrelated and twice": {crls: []*x509.RevocationList{interCRL, rootCRL, issue(other, testNow), interCRL}, warnings: []string{"2 CRLs signed by \"CN=Test Intermediate CA", "CRL 3 (issuer \"CN=Test Root CA,O=mtls tests\") is not signed by any CA"}},
+		"both":          {crls: []*x509.RevocationList{interCRL, rootCRL}},
+		"root missing":  {crls: []*x509.RevocationList{interCRL}, want: []string{`error: No CRL for a client CA: crls_pem holds no CRL signed by "CN=Test Root CA,O=mtls tests"`}},
+		"expired":       {crls: []*x509.RevocationList{issue(inter, testNow.Add(-25*time.Hour)), rootCRL}, want: []string{`error: CRL expired: The CRL of "CN=Test Intermediate CA ECDSA_P256,O=mtls tests" in crls_pem (number 1) expired at`}},
+		"not yet valid": {crls: []*x509.RevocationList{interCRL, issue(root, testNow.Add(time.Hour))}, want: []string{"error: CRL not yet valid: "}},
+		"bad signature": {crls: []*x509.RevocationList{&forged, rootCRL}, want: []string{
+			`error: No CRL for a client CA: crls_pem holds no CRL signed by "CN=Test Intermediate CA`,
+			`warning: CRL of an unknown CA: CRL 1 in crls_pem (issuer "CN=Test Intermediate CA ECDSA_P256,O=mtls tests") is not signed by any CA`}},
+		"unrelated and twice": {crls: []*x509.RevocationList{interCRL, rootCRL, issue(other, testNow), interCRL}, want: []string{
+			`warning: Several CRLs of one CA: crls_pem holds 2 CRLs signed by "CN=Test Intermediate CA`,
+			`warning: CRL of an unknown CA: CRL 3 in crls_pem (issuer "CN=Test Root CA,O=mtls tests")`}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			errs, warnings := CheckCRLsCoverChain(tc.crls, chain, testNow)
-			for _, c := range []struct {
-				got  []error
-				want []string
-			}{{errs, tc.errs}, {warnings, tc.warnings}} {
-				if len(c.got) != len(c.want) {
-					t.Fatalf("got %v, want %q", c.got, c.want)
+			errs := CheckCRLsCoverChain("crls_pem", tc.crls, cas, testNow)
+			if len(errs) != len(tc.want) {
+				t.Fatalf("got %v, want %q", errs, tc.want)
+			}
+			for i, e := range errs {
+				kind := "error"
+				if e.Warning {
+					kind = "warning"
 				}
-				for i := range c.want {
-					if !strings.Contains(c.got[i].Error(), c.want[i]) {
-						t.Errorf("got %q, want %q", c.got[i], c.want[i])
-					}
+				if got := kind + ": " + e.Summary + ": " + e.Detail; e.Attribute != "crls_pem" || !strings.HasPrefix(got, tc.want[i]) {
+					t.Errorf("got %q on %s, want %q", got, e.Attribute, tc.want[i])
 				}
 			}
 		})

@@ -52,7 +52,13 @@ type clocked struct {
 }
 
 func (c *clocked) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
-	if data, ok := req.ProviderData.(*providerData); ok {
+	c.configureClock(req.ProviderData)
+}
+
+// configureClock takes the clock from the provider data that resources and
+// data sources receive at Configure.
+func (c *clocked) configureClock(data any) {
+	if data, ok := data.(*providerData); ok {
 		c.now = data.now
 	}
 }

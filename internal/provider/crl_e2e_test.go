@@ -81,6 +81,7 @@ func TestAccApacheNginxLive_revocation(t *testing.T) {
 			"certificate_key_file": strconv.Quote(setup.serverKey),
 			"ca_certificate_file":  strconv.Quote(setup.clientCAs),
 			"crl_file":             strconv.Quote(crlFile),
+			"crls_pem":             `"${mtls_crl.issuing.crl_pem}${mtls_crl.root.crl_pem}"`,
 			"proxy_pass":           strconv.Quote(setup.backend.URL),
 		})
 	}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -57,9 +58,15 @@ func secretModel(s render.KubernetesSecret) *kubernetesSecretModel {
 
 // ingressInput converts the model. client_ca_pem is counted for the
 // verification depth; tls_cert_pem is checked against it for a missing
-// intermediate.
-func (m *ingressConfigModel) ingressInput(diags *diag.Diagnostics) render.IngressInput {
+// intermediate, and client_crl_pem for a CRL per CA at now.
+func (m *ingressConfigModel) ingressInput(now time.Time, diags *diag.Diagnostics) render.IngressInput {
 	clientCAs, caChainDepth, unrooted := inspectClientCABundle(path.Root("client_ca_pem"), m.ClientCAPEM.ValueString(), diags)
+	// ingress-nginx (nginx) and istio (Envoy) check the CRL of every CA in
+	// the chain and refuse clients when one is missing; traefik, which
+	// cannot check CRLs at all, is refused by render.
+	if !m.ClientCRLPEM.IsNull() && clientCAs != nil && m.Controller.ValueString() != render.ControllerTraefik {
+		inspectCRLs("client_crl_pem", m.ClientCRLPEM.ValueString(), clientCAs, now, diags)
+	}
 	// The CA Secret is the controller's whole trust store. ingress-nginx
 	// (OpenSSL) verifies a client only up to a self-signed root in it, so
 	// without the root no client of that CA gets in. Traefik (Go) and
@@ -93,7 +100,13 @@ func (m *ingressConfigModel) ingressInput(diags *diag.Diagnostics) render.Ingres
 	}
 }
 
-type ingressConfigDataSource struct{}
+type ingressConfigDataSource struct {
+	clocked
+}
+
+func (d *ingressConfigDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
+	d.configureClock(req.ProviderData)
+}
 
 func NewIngressConfigDataSource() datasource.DataSource { return &ingressConfigDataSource{} }
 
@@ -158,7 +171,10 @@ func (d *ingressConfigDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				"`ca_chain_pem`, or several such chains side by side, e.g. the old and the new root during a CA rotation. Its longest chain sets the ingress-nginx verification depth. " +
 				"ingress-nginx (OpenSSL) verifies clients only up to a self-signed root in this Secret, so there a chain without its root is an error; " +
 				"traefik and istio take any CA here as a trust anchor, an intermediate alone included."),
-			"client_crl_pem": optional("A PEM CRL from every CA in `client_ca_pem`. Not supported by traefik."),
+			"client_crl_pem": optional("The CRLs of the client CAs in PEM, put into the CA Secret as `ca.crl`: one from every CA in `client_ca_pem`, the root's included, " +
+				"e.g. `\"${mtls_crl.issuing.crl_pem}${mtls_crl.root.crl_pem}\"`. ingress-nginx and istio (Envoy) check every certificate of a client's chain and refuse the client " +
+				"when a CA's CRL is missing or expired, so a missing, expired or not yet valid CRL is an error. Renew and re-apply before `next_update`. " +
+				"traefik cannot check CRLs and is refused."),
 			"verify_client": optional("Client verification in the controller's own terms: ingress-nginx `on` (default), `optional`, `optional_no_ca`; " +
 				"traefik `RequireAndVerifyClientCert` (default), `VerifyClientCertIfGiven`, `RequireAnyClientCert`, `RequestClientCert`; istio `MUTUAL` (default), `OPTIONAL_MUTUAL`."),
 			"verify_depth": schema.Int64Attribute{
@@ -189,7 +205,7 @@ func (d *ingressConfigDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	in := m.ingressInput(&resp.Diagnostics)
+	in := m.ingressInput(d.clock(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

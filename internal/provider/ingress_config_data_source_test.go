@@ -248,3 +248,40 @@ func TestAccIngressConfig_schemaErrors(t *testing.T) {
 		"bad port":           bad(map[string]string{"service_port": `0`}, `(?s)service_port value must be between 1 and 65535`),
 	})
 }
+
+// client_crl_pem goes into the CA Secret as ca.crl for ingress-nginx and
+// istio, and must hold a current CRL from every CA in client_ca_pem: both
+// controllers check the whole chain.
+func TestAccIngressConfig_clientCRLs(t *testing.T) {
+	config := func(overrides map[string]string) string {
+		return configTestPKI + configTestCRLs + dataBlock("mtls_ingress_config", ingressConfigDefaults, overrides)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config(map[string]string{"client_crl_pem": bothCRLs}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.CompareValuePairs(ingressData, tfjsonpath.New("ca_secret").AtMapKey("data").AtMapKey("ca.crl"),
+						"data.mtls_ingress_config.web", tfjsonpath.New("client_crl_pem"), compare.ValuesSame()),
+				},
+			},
+			{
+				Config: config(map[string]string{"controller": `"istio"`, "namespace": `"istio-system"`, "client_crl_pem": bothCRLs}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.CompareValuePairs(ingressData, tfjsonpath.New("tls_secret").AtMapKey("data").AtMapKey("ca.crl"),
+						"data.mtls_ingress_config.web", tfjsonpath.New("client_crl_pem"), compare.ValuesSame()),
+				},
+			},
+		},
+	})
+	testPlanErrors(t, configTestPKI+configTestCRLs, map[string]planErrorCase{
+		"ingress-nginx without the root's CRL": {config(map[string]string{"client_crl_pem": `mtls_crl.issuing.crl_pem`}),
+			`(?s)No CRL for a client CA.*client_crl_pem holds no CRL signed by\s+"CN=Config Test Root"`},
+		"istio without the issuing CA's CRL": {config(map[string]string{"controller": `"istio"`, "client_crl_pem": `mtls_crl.root.crl_pem`}),
+			`(?s)No CRL for a client CA.*"CN=Config Test Issuing CA"`},
+		"traefik": {config(map[string]string{"controller": `"traefik"`, "client_crl_pem": bothCRLs}),
+			`(?s)CRLs not supported by traefik.*revoked certificates would still be accepted`},
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -75,6 +76,19 @@ func inspectServerChain(attr path.Path, text string, knownCAs []*x509.Certificat
 			return
 		}
 	}
+}
+
+// inspectCRLs checks the CRLs in attr against the client CA bundle: each CA
+// needs a current CRL of its own, or a server that checks the whole chain
+// refuses its clients (see pki.CheckCRLsCoverChain).
+func inspectCRLs(attr, text string, cas []*x509.Certificate, now time.Time, diags *diag.Diagnostics) {
+	crls, err := pki.ParseCRLsPEM(text)
+	if err != nil {
+		diags.AddAttributeError(path.Root(attr), "Invalid CRL",
+			fmt.Sprintf("%v. Give the PEM CRL of each client CA, e.g. \"${mtls_crl.issuing.crl_pem}${mtls_crl.root.crl_pem}\".", err))
+		return
+	}
+	addFieldErrors(diags, pki.CheckCRLsCoverChain(attr, crls, cas, now))
 }
 
 func hasSubjectAltNames(cert *x509.Certificate) bool {

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"crypto/x509"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -28,6 +29,7 @@ type serverInputsModel struct {
 	CertificateKeyFile    types.String `tfsdk:"certificate_key_file"`
 	CACertificateFile     types.String `tfsdk:"ca_certificate_file"`
 	CRLFile               types.String `tfsdk:"crl_file"`
+	CRLsPEM               types.String `tfsdk:"crls_pem"`
 	VerifyClient          types.String `tfsdk:"verify_client"`
 	VerifyDepth           types.Int64  `tfsdk:"verify_depth"`
 	CAChainPEM            types.String `tfsdk:"ca_chain_pem"`
@@ -39,8 +41,9 @@ type serverInputsModel struct {
 }
 
 // serverInput converts the model; ca_chain_pem, when given, is checked and
-// counted so that the verification depth fits the chain.
-func (m *serverInputsModel) serverInput(diags *diag.Diagnostics) render.ServerInput {
+// counted so that the verification depth fits the chain, and crls_pem is
+// checked against it at now.
+func (m *serverInputsModel) serverInput(now time.Time, diags *diag.Diagnostics) render.ServerInput {
 	in := render.ServerInput{
 		ServerName:            m.ServerName.ValueString(),
 		ServerAliases:         m.ServerAliases,
@@ -59,16 +62,30 @@ func (m *serverInputsModel) serverInput(diags *diag.Diagnostics) render.ServerIn
 		Locations:             m.Locations,
 	}
 	if !m.CAChainPEM.IsNull() {
-		var unrooted []*x509.Certificate
-		_, in.CAChainDepth, unrooted = inspectClientCABundle(path.Root("ca_chain_pem"), m.CAChainPEM.ValueString(), diags)
+		var cas, unrooted []*x509.Certificate
+		cas, in.CAChainDepth, unrooted = inspectClientCABundle(path.Root("ca_chain_pem"), m.CAChainPEM.ValueString(), diags)
 		if len(unrooted) > 0 {
 			// Only a warning: the servers read ca_certificate_file, which may
 			// hold the roots although ca_chain_pem, only counted, does not.
 			diags.AddAttributeWarning(path.Root("ca_chain_pem"), "CA chain does not reach a root",
 				unrootedDetail("ca_chain_pem", unrooted)+" Apache and nginx verify a client only up to a self-signed root in ca_certificate_file, so that file must hold the roots too; the depth counts one more CA for each missing one.")
 		}
+		if !m.CRLsPEM.IsNull() && cas != nil {
+			inspectCRLs("crls_pem", m.CRLsPEM.ValueString(), cas, now, diags)
+		}
 	}
 	return in
+}
+
+// crlFileDescription says how each server checks crl_file.
+var crlFileDescription = map[string]string{
+	"Apache": "An absolute path to a PEM file with a current CRL from every CA in the client CA chain (the `crl_pem` of each CA's `mtls_crl`, concatenated), " +
+		"rendered as `SSLCARevocationFile` with `SSLCARevocationCheck chain`: every certificate of a client's chain is checked against its issuer's CRL, " +
+		"and a client is refused when one of those CRLs is missing or expired. That fails closed, which is what revocation is for; " +
+		"`leaf` would miss a revoked intermediate and `no_crl_for_cert_ok` would let clients in whenever their CA's CRL is missing, so neither is offered.",
+	"nginx": "An absolute path to a PEM file with a current CRL from every CA in the client CA chain (the `crl_pem` of each CA's `mtls_crl`, concatenated), rendered as `ssl_crl`. " +
+		"nginx always checks every certificate of a client's chain against its issuer's CRL and refuses the client when one of those CRLs is missing or expired, " +
+		"so the file must hold one CRL per CA, the root's included.",
 }
 
 // serverInputAttributes is the input half of the Apache and nginx schemas.
@@ -102,7 +119,11 @@ func serverInputAttributes(serverKind string) map[string]schema.Attribute {
 		"certificate_file":     requiredPath("The server certificate followed by its intermediate CAs (a server certificate's `fullchain_pem`)."),
 		"certificate_key_file": requiredPath("The server certificate's private key."),
 		"ca_certificate_file":  requiredPath("The CA certificates that client certificates must chain to, every chain up to its self-signed root (the content of `ca_chain_pem`)."),
-		"crl_file":             optionalString("An absolute path to a PEM file with a CRL from every CA in the client CA chain. Unset disables revocation checking."),
+		"crl_file":             optionalString(crlFileDescription[serverKind] + " " + serverKind + " reads it at start and reload only: reload after each new CRL. Unset disables revocation checking."),
+		"crls_pem": optionalString("The CRLs written to `crl_file`, e.g. `\"${mtls_crl.issuing.crl_pem}${mtls_crl.root.crl_pem}\"`. Only read to check them against `ca_chain_pem`: "+
+			"a CRL signed by every CA there, none expired or not yet valid, since "+serverKind+" would refuse every client of a CA whose CRL is missing or expired. "+
+			"Needs `crl_file` and `ca_chain_pem`.",
+			stringvalidator.AlsoRequires(path.MatchRoot("crl_file"), path.MatchRoot("ca_chain_pem"))),
 		"verify_client": optionalString("How client certificates are checked: "+mdList(verifyModes)+". "+
 			"`require` (the default) refuses clients without a valid certificate; `optional` lets them in and protects only `locations`; "+
 			"`optional_no_ca` accepts certificates from any issuer without verifying them.", stringvalidator.OneOf(verifyModes...)),
@@ -162,7 +183,12 @@ type serverConfigModel[M any] interface {
 // serverConfigDataSource renders a server configuration; its flavor decides
 // which server.
 type serverConfigDataSource[M any, P serverConfigModel[M]] struct {
+	clocked
 	flavor serverFlavor
+}
+
+func (d *serverConfigDataSource[M, P]) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
+	d.configureClock(req.ProviderData)
 }
 
 func (d *serverConfigDataSource[M, P]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -185,7 +211,7 @@ func (d *serverConfigDataSource[M, P]) Read(ctx context.Context, req datasource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	in := P(&m).inputs().serverInput(&resp.Diagnostics)
+	in := P(&m).inputs().serverInput(d.clock(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

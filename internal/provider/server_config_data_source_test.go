@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -236,4 +237,101 @@ func TestAccApacheConfig_invalidInputs(t *testing.T) {
 
 func TestAccNginxConfig_invalidInputs(t *testing.T) {
 	testPlanErrors(t, configTestPKI, serverConfigErrors("mtls_nginx_config"))
+}
+
+// configTestCRLs is a CRL for each CA of configTestPKI.
+const configTestCRLs = `
+resource "mtls_crl" "root" {
+  ca_cert_pem        = mtls_root_ca.root.cert_pem
+  ca_private_key_pem = mtls_root_ca.root.private_key_pem
+}
+
+resource "mtls_crl" "issuing" {
+  ca_cert_pem        = mtls_intermediate_ca.issuing.chain_pem
+  ca_private_key_pem = mtls_intermediate_ca.issuing.private_key_pem
+  revoked            = [{ serial_number = "0a" }]
+}
+
+resource "mtls_crl" "other" {
+  ca_cert_pem        = mtls_root_ca.other.cert_pem
+  ca_private_key_pem = mtls_root_ca.other.private_key_pem
+}
+`
+
+// bothCRLs are the CRLs of the client CA chain of configTestPKI.
+const bothCRLs = `"${mtls_crl.issuing.crl_pem}${mtls_crl.root.crl_pem}"`
+
+// crls_pem is checked against ca_chain_pem: a current CRL from every CA, or
+// the servers would refuse every client of the CA without one.
+func TestAccServerConfig_crlsChecked(t *testing.T) {
+	for _, flavor := range []struct{ typ, block, directive string }{
+		{"mtls_apache_config", "virtual_host", `(?m)^\s+SSLCARevocationFile "/etc/mtls/client-crls\.pem"\n\s+SSLCARevocationCheck chain$`},
+		{"mtls_nginx_config", "server_block", `(?m)^\s+ssl_crl "/etc/mtls/client-crls\.pem";$`},
+	} {
+		t.Run(flavor.typ, func(t *testing.T) {
+			config := func(overrides map[string]string) string {
+				overrides["crl_file"] = `"/etc/mtls/client-crls.pem"`
+				return configTestPKI + configTestCRLs + dataBlock(flavor.typ, serverConfigDefaults, overrides)
+			}
+			t.Run("renders", func(t *testing.T) {
+				resource.ParallelTest(t, resource.TestCase{
+					PreCheck:                 func() { testAccPreCheck(t) },
+					ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+					Steps: []resource.TestStep{{
+						Config: config(map[string]string{"crls_pem": bothCRLs}),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue("data."+flavor.typ+".web", tfjsonpath.New(flavor.block), knownvalue.StringRegexp(regexp.MustCompile(flavor.directive))),
+						},
+					}},
+				})
+			})
+			testPlanErrors(t, configTestPKI+configTestCRLs, map[string]planErrorCase{
+				"root CRL missing": {config(map[string]string{"crls_pem": `mtls_crl.issuing.crl_pem`}),
+					`(?s)No CRL for a client CA.*crls_pem holds no CRL signed by\s+"CN=Config Test Root"`},
+				"another root's CRL": {config(map[string]string{"crls_pem": `"${mtls_crl.issuing.crl_pem}${mtls_crl.other.crl_pem}"`}),
+					`(?s)No CRL for a client CA.*"CN=Config Test Root"`},
+				"rotation without the new root's CRL": {config(map[string]string{"crls_pem": bothCRLs, "ca_chain_pem": `"${mtls_client_cert.alice.ca_chain_pem}${mtls_root_ca.other.cert_pem}"`}),
+					`(?s)No CRL for a client CA.*"CN=Unrelated Root"`},
+				"certificate for CRL": {config(map[string]string{"crls_pem": `mtls_root_ca.root.cert_pem`}),
+					`(?s)Invalid CRL.*BEGIN X509 CRL`},
+			})
+		})
+	}
+	testPlanErrors(t, "", map[string]planErrorCase{
+		"crls_pem without crl_file": {dataBlock("mtls_nginx_config", serverConfigDefaults, map[string]string{"ca_chain_pem": `"x"`, "crls_pem": `"y"`}),
+			`(?s)Attribute "crl_file" must be specified when "crls_pem" is\s+specified`},
+		"crls_pem without ca_chain_pem": {dataBlock("mtls_apache_config", serverConfigDefaults, map[string]string{"ca_chain_pem": "", "crl_file": `"/etc/crl.pem"`, "crls_pem": `"y"`}),
+			`(?s)Attribute "ca_chain_pem" must be specified when "crls_pem" is\s+specified`},
+	})
+}
+
+// A stale copy of the CRLs (here kept by terraform_data) is refused by every
+// configuration data source once it has expired, while the mtls_crl
+// resources themselves are renewed by the same plan.
+func TestAccConfigDataSources_expiredCRLs(t *testing.T) {
+	clock := newTestClock()
+	crlFile := map[string]string{"crl_file": `"/etc/mtls/client-crls.pem"`, "crls_pem": "terraform_data.copy.output"}
+	config := configTestPKI + configTestCRLs + `
+resource "terraform_data" "copy" {
+  input = ` + bothCRLs + `
+  lifecycle {
+    ignore_changes = [input]
+  }
+}
+` + dataBlock("mtls_apache_config", serverConfigDefaults, crlFile) + dataBlock("mtls_nginx_config", serverConfigDefaults, crlFile) +
+		dataBlock("mtls_ingress_config", ingressConfigDefaults, map[string]string{"client_crl_pem": "terraform_data.copy.output"})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: factoriesWithClock(clock),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// The CRLs are valid for a week.
+				PreConfig:   func() { clock.Advance(8 * 24 * time.Hour) },
+				Config:      config,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)(CRL expired.*){3}`),
+			},
+		},
+	})
 }

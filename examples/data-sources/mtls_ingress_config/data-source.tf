@@ -12,6 +12,9 @@ data "mtls_ingress_config" "api" {
   tls_key_pem  = mtls_server_cert.api.private_key_pem
   # Intermediate and root: auth-tls-verify-depth becomes 2.
   client_ca_pem = "${mtls_intermediate_ca.issuing.chain_pem}${mtls_root_ca.root.cert_pem}"
+  # ca.crl in the CA Secret: a current CRL from each CA, as ingress-nginx
+  # checks the whole chain. Re-apply after each new CRL.
+  client_crl_pem = "${mtls_crl.issuing.crl_pem}${mtls_crl.root.crl_pem}"
 
   # The Service gets the client certificate in the ssl-client-cert header.
   pass_certificate_to_upstream = true

@@ -32,3 +32,14 @@ resource "mtls_server_cert" "api" {
   subject            = { common_name = "api.shop.example.com" }
   dns_names          = ["api.shop.example.com"]
 }
+
+resource "mtls_crl" "root" {
+  ca_cert_pem           = mtls_root_ca.root.cert_pem
+  ca_private_key_pem    = mtls_root_ca.root.private_key_pem
+  validity_period_hours = 30 * 24
+}
+
+resource "mtls_crl" "issuing" {
+  ca_cert_pem        = mtls_intermediate_ca.issuing.chain_pem
+  ca_private_key_pem = mtls_intermediate_ca.issuing.private_key_pem
+}

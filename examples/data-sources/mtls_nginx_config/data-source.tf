@@ -2,6 +2,8 @@
 # and the root. Its length sets ssl_verify_depth (2 here).
 locals {
   client_ca_pem = "${mtls_intermediate_ca.issuing.chain_pem}${mtls_root_ca.root.cert_pem}"
+  # nginx checks every CA of a client's chain: a CRL from each, in one file.
+  client_crls_pem = "${mtls_crl.issuing.crl_pem}${mtls_crl.root.crl_pem}"
 }
 
 data "mtls_nginx_config" "api" {
@@ -13,6 +15,7 @@ data "mtls_nginx_config" "api" {
   ca_certificate_file  = "/etc/nginx/tls/client-ca.pem"
   ca_chain_pem         = local.client_ca_pem
   crl_file             = "/etc/nginx/tls/client-crls.pem"
+  crls_pem             = local.client_crls_pem # checked: a current CRL per CA
   protocols            = ["TLSv1.3"]
 
   proxy_pass              = "http://127.0.0.1:8080"
@@ -28,6 +31,12 @@ resource "local_file" "api_server_block" {
 resource "local_file" "client_ca" {
   filename = "/etc/nginx/tls/client-ca.pem"
   content  = local.client_ca_pem
+}
+
+# nginx reads it at start and reload: reload after each new CRL.
+resource "local_file" "client_crls" {
+  filename = "/etc/nginx/tls/client-crls.pem"
+  content  = local.client_crls_pem
 }
 
 # For a server block you maintain yourself: the ssl_* lines alone.

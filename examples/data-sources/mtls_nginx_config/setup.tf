@@ -25,3 +25,14 @@ resource "mtls_intermediate_ca" "issuing" {
   subject            = { common_name = "Example Issuing CA" }
   max_path_length    = 0
 }
+
+resource "mtls_crl" "root" {
+  ca_cert_pem           = mtls_root_ca.root.cert_pem
+  ca_private_key_pem    = mtls_root_ca.root.private_key_pem
+  validity_period_hours = 30 * 24
+}
+
+resource "mtls_crl" "issuing" {
+  ca_cert_pem        = mtls_intermediate_ca.issuing.chain_pem
+  ca_private_key_pem = mtls_intermediate_ca.issuing.private_key_pem
+}
