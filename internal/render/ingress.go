@@ -1,14 +1,19 @@
 package render
 
+// Kubernetes ingress: the input, the validation every controller shares, and
+// the Secrets and Ingress built from the upstream API types. Each controller's
+// objects are in ingress_<controller>.go; name rules in kubernetes_names.go.
+
 import (
 	"cmp"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 )
 
@@ -272,95 +277,6 @@ func (in IngressInput) resolve() (ingressConfig, []Warning, error) {
 	return cfg, p.warnings, nil
 }
 
-const clientCertMiddlewareSuffix = "-client-cert"
-
-func (cfg ingressConfig) ingressNginx() (IngressOutput, []any) {
-	const prefix = "nginx.ingress.kubernetes.io/"
-	annotations := map[string]string{
-		prefix + "auth-tls-secret":                       cfg.Namespace + "/" + cfg.caSecretName,
-		prefix + "auth-tls-verify-client":                cfg.VerifyClient,
-		prefix + "auth-tls-verify-depth":                 strconv.Itoa(cfg.verifyDepth),
-		prefix + "auth-tls-pass-certificate-to-upstream": strconv.FormatBool(cfg.PassCertificateToUpstream),
-	}
-	if cfg.MatchCN != "" {
-		annotations[prefix+"auth-tls-match-cn"] = cfg.MatchCN
-	}
-	caSecret, tlsSecret := cfg.caSecret(), cfg.tlsSecret()
-	out := IngressOutput{Annotations: annotations, CASecret: caSecret, TLSSecret: tlsSecret}
-	return out, []any{secretManifest(caSecret), secretManifest(tlsSecret), cfg.ingress("nginx", annotations)}
-}
-
-func (cfg ingressConfig) traefik() (IngressOutput, []any) {
-	const prefix = "traefik.ingress.kubernetes.io/"
-	annotations := map[string]string{
-		prefix + "router.tls":         "true",
-		prefix + "router.tls.options": cfg.Namespace + "-" + cfg.Name + "@kubernetescrd",
-	}
-	caSecret, tlsSecret := cfg.caSecret(), cfg.tlsSecret()
-	objects := []any{secretManifest(caSecret), secretManifest(tlsSecret), traefikTLSOption{
-		APIVersion: "traefik.io/v1alpha1",
-		Kind:       "TLSOption",
-		Metadata:   objectMeta{Name: cfg.Name, Namespace: cfg.Namespace},
-		Spec: traefikTLSOptionSpec{
-			MinVersion: "VersionTLS12",
-			ClientAuth: traefikClientAuth{SecretNames: []string{caSecret.Name}, ClientAuthType: cfg.VerifyClient},
-		},
-	}}
-	if cfg.PassCertificateToUpstream {
-		middleware := cfg.Name + clientCertMiddlewareSuffix
-		annotations[prefix+"router.middlewares"] = cfg.Namespace + "-" + middleware + "@kubernetescrd"
-		objects = append(objects, traefikMiddleware{
-			APIVersion: "traefik.io/v1alpha1",
-			Kind:       "Middleware",
-			Metadata:   objectMeta{Name: middleware, Namespace: cfg.Namespace},
-			Spec:       traefikMiddlewareSpec{PassTLSClientCert: &traefikPassTLSClientCert{PEM: true}},
-		})
-	}
-	objects = append(objects, cfg.ingress("traefik", annotations))
-	return IngressOutput{Annotations: annotations, CASecret: caSecret, TLSSecret: tlsSecret}, objects
-}
-
-func (cfg ingressConfig) istio() (IngressOutput, []any) {
-	// Istio reads the server key pair and the client CA from one Secret.
-	credential := cfg.tlsSecret()
-	credential.Type = secretTypeOpaque
-	for key, value := range cfg.caSecret().Data {
-		credential.Data[key] = value
-	}
-	gateway := istioGateway{
-		APIVersion: "networking.istio.io/v1",
-		Kind:       "Gateway",
-		Metadata:   objectMeta{Name: cfg.Name, Namespace: cfg.Namespace},
-		Spec: istioGatewaySpec{
-			Selector: map[string]string{"istio": "ingressgateway"},
-			Servers: []istioServer{{
-				Port:  istioPort{Number: 443, Name: "https", Protocol: "HTTPS"},
-				Hosts: cfg.Hosts,
-				TLS: istioServerTLS{
-					Mode:               cfg.VerifyClient,
-					CredentialName:     credential.Name,
-					MinProtocolVersion: "TLSV1_2",
-				},
-			}},
-		},
-	}
-	virtualService := istioVirtualService{
-		APIVersion: "networking.istio.io/v1",
-		Kind:       "VirtualService",
-		Metadata:   objectMeta{Name: cfg.Name, Namespace: cfg.Namespace},
-		Spec: istioVirtualServiceSpec{
-			Hosts:    cfg.Hosts,
-			Gateways: []string{cfg.Name},
-			HTTP: []istioHTTPRoute{{Route: []istioRouteDestination{{Destination: istioDestination{
-				Host: cfg.ServiceName + "." + cfg.ServiceNamespace + ".svc.cluster.local",
-				Port: istioPortSelector{Number: cfg.ServicePort},
-			}}}}},
-		},
-	}
-	out := IngressOutput{Annotations: map[string]string{}, TLSSecret: credential}
-	return out, []any{secretManifest(credential), gateway, virtualService}
-}
-
 func (cfg ingressConfig) tlsSecret() KubernetesSecret {
 	return KubernetesSecret{
 		Name:      cfg.tlsSecretName,
@@ -380,307 +296,55 @@ func (cfg ingressConfig) caSecret() KubernetesSecret {
 	return KubernetesSecret{Name: cfg.caSecretName, Namespace: cfg.Namespace, Type: secretTypeOpaque, Data: data}
 }
 
-func (cfg ingressConfig) ingress(defaultClass string, annotations map[string]string) ingressManifest {
-	rules := make([]ingressRule, len(cfg.Hosts))
+// ingress is the Ingress ingress-nginx and traefik route through. The
+// wrapper leaves out IngressStatus, which the cluster writes.
+func (cfg ingressConfig) ingress(defaultClass string, annotations map[string]string) ingressObject {
+	pathType := networkingv1.PathTypePrefix
+	rules := make([]networkingv1.IngressRule, len(cfg.Hosts))
 	for i, host := range cfg.Hosts {
-		rules[i] = ingressRule{Host: host, HTTP: ingressRuleHTTP{Paths: []ingressPath{{
-			Path:     "/",
-			PathType: "Prefix",
-			Backend: ingressBackend{Service: ingressServiceBackend{
-				Name: cfg.ServiceName,
-				Port: ingressServicePort{Number: cfg.ServicePort},
-			}},
-		}}}}
+		rules[i] = networkingv1.IngressRule{Host: host, IngressRuleValue: networkingv1.IngressRuleValue{
+			HTTP: &networkingv1.HTTPIngressRuleValue{Paths: []networkingv1.HTTPIngressPath{{
+				Path:     "/",
+				PathType: &pathType,
+				Backend: networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{
+					Name: cfg.ServiceName,
+					Port: networkingv1.ServiceBackendPort{Number: int32(cfg.ServicePort)}, //nolint:gosec // checkPort keeps it within 1-65535
+				}},
+			}}},
+		}}
 	}
-	return ingressManifest{
-		APIVersion: "networking.k8s.io/v1",
-		Kind:       "Ingress",
-		Metadata:   objectMeta{Name: cfg.Name, Namespace: cfg.Namespace, Annotations: annotations},
-		Spec: ingressSpec{
-			IngressClassName: cmp.Or(cfg.IngressClassName, defaultClass),
-			TLS:              []ingressTLS{{Hosts: cfg.Hosts, SecretName: cfg.tlsSecretName}},
+	return ingressObject{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "Ingress"},
+		ObjectMeta: metav1.ObjectMeta{Name: cfg.Name, Namespace: cfg.Namespace, Annotations: annotations},
+		Spec: networkingv1.IngressSpec{
+			IngressClassName: ptr(cmp.Or(cfg.IngressClassName, defaultClass)),
+			TLS:              []networkingv1.IngressTLS{{Hosts: cfg.Hosts, SecretName: cfg.tlsSecretName}},
 			Rules:            rules,
 		},
 	}
 }
 
-func secretManifest(secret KubernetesSecret) secretObject {
+// ingressObject is networkingv1.Ingress without its Status.
+type ingressObject struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata"`
+	Spec              networkingv1.IngressSpec `json:"spec"`
+}
+
+func secretManifest(secret KubernetesSecret) corev1.Secret {
 	data := make(map[string][]byte, len(secret.Data))
 	for key, value := range secret.Data {
 		data[key] = []byte(value)
 	}
-	return secretObject{
-		APIVersion: "v1",
-		Kind:       "Secret",
-		Metadata:   objectMeta{Name: secret.Name, Namespace: secret.Namespace},
-		Type:       secret.Type,
+	return corev1.Secret{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
+		ObjectMeta: metav1.ObjectMeta{Name: secret.Name, Namespace: secret.Namespace},
+		Type:       corev1.SecretType(secret.Type),
 		Data:       data,
 	}
 }
 
-// Manifest types: only the fields rendered, with the API's JSON names.
-// The tests decode the output strictly into the upstream types.
-
-type objectMeta struct {
-	Name        string            `json:"name"`
-	Namespace   string            `json:"namespace"`
-	Annotations map[string]string `json:"annotations,omitempty"`
-}
-
-type secretObject struct {
-	APIVersion string            `json:"apiVersion"`
-	Kind       string            `json:"kind"`
-	Metadata   objectMeta        `json:"metadata"`
-	Type       string            `json:"type"`
-	Data       map[string][]byte `json:"data"` // base64 in JSON and YAML
-}
-
-type ingressManifest struct {
-	APIVersion string      `json:"apiVersion"`
-	Kind       string      `json:"kind"`
-	Metadata   objectMeta  `json:"metadata"`
-	Spec       ingressSpec `json:"spec"`
-}
-
-type ingressSpec struct {
-	IngressClassName string        `json:"ingressClassName"`
-	TLS              []ingressTLS  `json:"tls"`
-	Rules            []ingressRule `json:"rules"`
-}
-
-type ingressTLS struct {
-	Hosts      []string `json:"hosts"`
-	SecretName string   `json:"secretName"`
-}
-
-type ingressRule struct {
-	Host string          `json:"host"`
-	HTTP ingressRuleHTTP `json:"http"`
-}
-
-type ingressRuleHTTP struct {
-	Paths []ingressPath `json:"paths"`
-}
-
-type ingressPath struct {
-	Path     string         `json:"path"`
-	PathType string         `json:"pathType"`
-	Backend  ingressBackend `json:"backend"`
-}
-
-type ingressBackend struct {
-	Service ingressServiceBackend `json:"service"`
-}
-
-type ingressServiceBackend struct {
-	Name string             `json:"name"`
-	Port ingressServicePort `json:"port"`
-}
-
-type ingressServicePort struct {
-	Number int `json:"number"`
-}
-
-type traefikTLSOption struct {
-	APIVersion string               `json:"apiVersion"`
-	Kind       string               `json:"kind"`
-	Metadata   objectMeta           `json:"metadata"`
-	Spec       traefikTLSOptionSpec `json:"spec"`
-}
-
-type traefikTLSOptionSpec struct {
-	MinVersion string            `json:"minVersion"`
-	ClientAuth traefikClientAuth `json:"clientAuth"`
-}
-
-type traefikClientAuth struct {
-	SecretNames    []string `json:"secretNames"`
-	ClientAuthType string   `json:"clientAuthType"`
-}
-
-type traefikMiddleware struct {
-	APIVersion string                `json:"apiVersion"`
-	Kind       string                `json:"kind"`
-	Metadata   objectMeta            `json:"metadata"`
-	Spec       traefikMiddlewareSpec `json:"spec"`
-}
-
-type traefikMiddlewareSpec struct {
-	PassTLSClientCert *traefikPassTLSClientCert `json:"passTLSClientCert"`
-}
-
-type traefikPassTLSClientCert struct {
-	PEM bool `json:"pem"`
-}
-
-type istioGateway struct {
-	APIVersion string           `json:"apiVersion"`
-	Kind       string           `json:"kind"`
-	Metadata   objectMeta       `json:"metadata"`
-	Spec       istioGatewaySpec `json:"spec"`
-}
-
-type istioGatewaySpec struct {
-	Selector map[string]string `json:"selector"`
-	Servers  []istioServer     `json:"servers"`
-}
-
-type istioServer struct {
-	Port  istioPort      `json:"port"`
-	Hosts []string       `json:"hosts"`
-	TLS   istioServerTLS `json:"tls"`
-}
-
-type istioPort struct {
-	Number   int    `json:"number"`
-	Name     string `json:"name"`
-	Protocol string `json:"protocol"`
-}
-
-type istioServerTLS struct {
-	Mode               string `json:"mode"`
-	CredentialName     string `json:"credentialName"`
-	MinProtocolVersion string `json:"minProtocolVersion"`
-}
-
-type istioVirtualService struct {
-	APIVersion string                  `json:"apiVersion"`
-	Kind       string                  `json:"kind"`
-	Metadata   objectMeta              `json:"metadata"`
-	Spec       istioVirtualServiceSpec `json:"spec"`
-}
-
-type istioVirtualServiceSpec struct {
-	Hosts    []string         `json:"hosts"`
-	Gateways []string         `json:"gateways"`
-	HTTP     []istioHTTPRoute `json:"http"`
-}
-
-type istioHTTPRoute struct {
-	Route []istioRouteDestination `json:"route"`
-}
-
-type istioRouteDestination struct {
-	Destination istioDestination `json:"destination"`
-}
-
-type istioDestination struct {
-	Host string            `json:"host"`
-	Port istioPortSelector `json:"port"`
-}
-
-type istioPortSelector struct {
-	Number int `json:"number"`
-}
-
-// Kubernetes name rules (k8s.io/apimachinery/pkg/util/validation).
-var (
-	dnsLabel     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
-	dns1035Label = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
-)
-
-func checkDNSLabel(p *problems, field, value string, required bool) bool {
-	if value == "" {
-		if required {
-			p.fail(field, "Missing "+field, "%s is required: a lowercase DNS label such as \"default\".", field)
-		}
-		return false
-	}
-	if len(value) > 63 || !dnsLabel.MatchString(value) {
-		p.fail(field, "Invalid Kubernetes name",
-			"%q is not an RFC 1123 DNS label: use at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit.", value)
-		return false
-	}
-	return true
-}
-
-func checkDNSSubdomain(p *problems, field, value string, required bool) bool {
-	if value == "" {
-		if required {
-			p.fail(field, "Missing "+field, "%s is required: a lowercase DNS subdomain such as \"my-app\".", field)
-		}
-		return false
-	}
-	if !isDNSSubdomain(value) {
-		p.fail(field, "Invalid Kubernetes name",
-			"%q is not an RFC 1123 DNS subdomain: use lowercase letters, digits, hyphens and dots, at most 253 characters, each dot-separated part starting and ending with a letter or digit.", value)
-		return false
-	}
-	return true
-}
-
-func isDNSSubdomain(value string) bool {
-	if value == "" || len(value) > 253 {
-		return false
-	}
-	for _, label := range strings.Split(value, ".") {
-		if !dnsLabel.MatchString(label) {
-			return false
-		}
-	}
-	return true
-}
-
-func checkDNS1035Label(p *problems, field, value string) {
-	if value == "" {
-		p.fail(field, "Missing "+field, "%s is required: the name of the Service to route to.", field)
-		return
-	}
-	if len(value) > 63 || !dns1035Label.MatchString(value) {
-		p.fail(field, "Invalid Service name",
-			"%q is not a valid Service name (RFC 1035 label): use at most 63 lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit.", value)
-	}
-}
-
-// derivedName returns explicit if set, else base+suffix, which must still be
-// a valid name.
-func derivedName(p *problems, explicit, base, suffix, overrideField string) string {
-	if explicit != "" {
-		return explicit
-	}
-	name := base + suffix
-	if !isDNSSubdomain(name) {
-		detail := "Shorten name."
-		if overrideField != "" {
-			detail = "Shorten name or set " + overrideField + "."
-		}
-		p.fail("name", "Name too long", "The derived name %q exceeds 253 characters. %s", name, detail)
-		return ""
-	}
-	return name
-}
-
-// checkKubernetesHost applies the Ingress host rules: a lowercase DNS
-// subdomain, optionally with a "*." first label, and not an IP address.
-func checkKubernetesHost(p *problems, index int, host string) {
-	name := strings.TrimPrefix(host, "*.")
-	if !isDNSSubdomain(name) || !strings.ContainsFunc(name, unicode.IsLetter) {
-		p.failAt("hosts", index, "Invalid host",
-			"%q is not a DNS name Kubernetes accepts as an Ingress host: use lowercase letters, digits, hyphens and dots (not an IP address), optionally starting with \"*.\", e.g. \"*.example.com\".", host)
-	}
-}
-
-// checkMatchCN follows ingress-nginx's own check ("CN=" and a valid regular
-// expression) and also refuses characters that would break out of the nginx
-// configuration ingress-nginx writes the value into.
-func checkMatchCN(p *problems, matchCN string) {
-	pattern, ok := strings.CutPrefix(matchCN, "CN=")
-	if !ok {
-		p.fail("match_cn", "Missing CN= prefix",
-			"ingress-nginx ignores match_cn unless it starts with \"CN=\"; write e.g. \"CN=client\\\\.example\\\\.com\".")
-		return
-	}
-	if strings.ContainsFunc(pattern, func(r rune) bool {
-		return unicode.IsSpace(r) || !unicode.IsPrint(r) || strings.ContainsRune("\"'`;{}#", r)
-	}) {
-		p.fail("match_cn", "Unsafe character in match_cn",
-			"%q contains whitespace, a quote or one of ; { } #, which ingress-nginx would write unquoted into its nginx configuration. Use \\s for spaces and avoid {n} repetition.", matchCN)
-		return
-	}
-	if _, err := regexp.Compile(pattern); err != nil {
-		p.fail("match_cn", "Invalid regular expression", "%q after \"CN=\" is not a valid regular expression: %v.", pattern, err)
-	}
-}
+func ptr[T any](value T) *T { return &value }
 
 func quoteAll(values []string) string {
 	quoted := make([]string, len(values))
