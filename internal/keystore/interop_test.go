@@ -27,8 +27,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 	gopkcs12 "software.sslmate.com/src/go-pkcs12"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 const (
@@ -52,15 +53,6 @@ func mustRunTool(t *testing.T, name string, args ...string) string {
 		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 	}
 	return out
-}
-
-func writeFile(t *testing.T, dir, name string, data []byte) string {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 func pemCerts(certs ...*x509.Certificate) []byte {
@@ -103,7 +95,7 @@ func javaReadsPBMAC1(t *testing.T) (bool, string) {
 // friendly name and writes it to dir.
 func interopArchive(t *testing.T, dir string, p *testPKI, enc Encoding) string {
 	t.Helper()
-	return writeFile(t, dir, string(enc)+".p12", mustEncodePKCS12(t, p, enc, interopFriendlyName))
+	return testtools.WriteFile(t, dir, string(enc)+".p12", mustEncodePKCS12(t, p, enc, interopFriendlyName))
 }
 
 func TestInteropOpenSSL(t *testing.T) {
@@ -173,7 +165,7 @@ func assertOpenSSLIdentity(t *testing.T, out string, p *testPKI) {
 		}
 	}
 	assertSameCerts(t, certs, []*x509.Certificate{p.leaf, p.intermediate, p.root})
-	if len(keys) != 1 || !samePrivateKey(p.leafKey, keys[0]) {
+	if len(keys) != 1 || !testtools.SamePrivateKey(p.leafKey, keys[0]) {
 		t.Errorf("OpenSSL printed %d keys, want the leaf key", len(keys))
 	}
 	if got := strings.Count(out, "friendlyName: "+interopFriendlyName); got != 2 {
@@ -193,7 +185,7 @@ func TestInteropOpenSSLTrustStore(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			file := writeFile(t, t.TempDir(), "trust.p12", der)
+			file := testtools.WriteFile(t, t.TempDir(), "trust.p12", der)
 			out := mustRunTool(t, "openssl", "pkcs12", "-in", file, "-info", "-nokeys", "-legacy", "-passin", "pass:"+passwordFor(enc))
 			for _, alias := range wantTrustAliases {
 				if !strings.Contains(out, "friendlyName: "+alias+"\n") {
@@ -314,7 +306,7 @@ func TestInteropKeytool(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			trustStore := writeFile(t, dir, "trust.p12", trustDER)
+			trustStore := testtools.WriteFile(t, dir, "trust.p12", trustDER)
 
 			out, err := keytoolList(t, "PKCS12", keyStore, passwordFor(enc))
 			switch {
@@ -356,12 +348,12 @@ func TestInteropKeytool(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := keytoolList(t, "JKS", writeFile(t, dir, "key.jks", keyDER), testPassword)
+		out, err := keytoolList(t, "JKS", testtools.WriteFile(t, dir, "key.jks", keyDER), testPassword)
 		if err != nil {
 			t.Fatalf("keytool: %v\n%s", err, out)
 		}
 		assertKeytoolIdentity(t, out, strings.ToLower(interopFriendlyName))
-		out, err = keytoolList(t, "JKS", writeFile(t, dir, "trust.jks", trustDER), testPassword)
+		out, err = keytoolList(t, "JKS", testtools.WriteFile(t, dir, "trust.jks", trustDER), testPassword)
 		if err != nil {
 			t.Fatalf("keytool: %v\n%s", err, out)
 		}
@@ -385,10 +377,10 @@ func startSServer(t *testing.T, p *testPKI) string {
 	ctx, cancel := context.WithTimeout(t.Context(), 2*commandTimeout)
 	cmd := exec.CommandContext(ctx, testtools.RequireTool(t, "openssl"), "s_server",
 		"-accept", "127.0.0.1:0", "-www", "-Verify", "2",
-		"-CAfile", writeFile(t, dir, "root.pem", pemCerts(p.root)),
-		"-cert", writeFile(t, dir, "server.pem", pemCerts(p.server)),
-		"-cert_chain", writeFile(t, dir, "chain.pem", pemCerts(p.intermediate)),
-		"-key", writeFile(t, dir, "server.key", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: serverKey})))
+		"-CAfile", testtools.WriteFile(t, dir, "root.pem", pemCerts(p.root)),
+		"-cert", testtools.WriteFile(t, dir, "server.pem", pemCerts(p.server)),
+		"-cert_chain", testtools.WriteFile(t, dir, "chain.pem", pemCerts(p.intermediate)),
+		"-key", testtools.WriteFile(t, dir, "server.key", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: serverKey})))
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -449,7 +441,7 @@ public class MTLSClient {
 func compileJavaClient(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	mustRunTool(t, "javac", "-d", dir, writeFile(t, dir, "MTLSClient.java", []byte(javaClientSource)))
+	mustRunTool(t, "javac", "-d", dir, testtools.WriteFile(t, dir, "MTLSClient.java", []byte(javaClientSource)))
 	return dir
 }
 
@@ -462,7 +454,7 @@ type javaStore struct {
 
 func (s javaStore) properties(t *testing.T, dir, role string) []string {
 	t.Helper()
-	file := writeFile(t, dir, role+"."+strings.ToLower(s.storeType), s.der)
+	file := testtools.WriteFile(t, dir, role+"."+strings.ToLower(s.storeType), s.der)
 	props := []string{"-Djavax.net.ssl." + role + "=" + file, "-Djavax.net.ssl." + role + "Type=" + s.storeType}
 	if s.password != "" {
 		props = append(props, "-Djavax.net.ssl."+role+"Password="+s.password)

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	jks "github.com/pavlo-v-chernykh/keystore-go/v4"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 func loadJKS(t testing.TB, der []byte, password string) jks.KeyStore {
@@ -53,7 +55,7 @@ func TestJKSKeyStoreRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !samePrivateKey(p.leafKey, key) {
+			if !testtools.SamePrivateKey(p.leafKey, key) {
 				t.Error("decoded private key differs from the encoded one")
 			}
 			assertSameCerts(t, jksChain(t, entry.CertificateChain), []*x509.Certificate{p.leaf, p.intermediate, p.root})

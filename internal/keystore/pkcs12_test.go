@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	gopkcs12 "software.sslmate.com/src/go-pkcs12"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 const testPassword = "correct horse battery staple"
@@ -57,7 +59,7 @@ func TestEncodePKCS12RoundTripWithGoPKCS12(t *testing.T) {
 				if err != nil {
 					t.Fatalf("go-pkcs12 DecodeChain: %v", err)
 				}
-				if !samePrivateKey(p.leafKey, key) {
+				if !testtools.SamePrivateKey(p.leafKey, key) {
 					t.Error("decoded private key differs from the encoded one")
 				}
 				assertSameCerts(t, append([]*x509.Certificate{leaf}, chain...), []*x509.Certificate{p.leaf, p.intermediate, p.root})

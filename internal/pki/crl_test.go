@@ -7,9 +7,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"math/big"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -386,7 +384,7 @@ func TestCRLOpenSSLChain(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, content string) string {
 		t.Helper()
-		return writeTestFile(t, dir, name, content)
+		return testtools.WriteFile(t, dir, name, content)
 	}
 	for _, alg := range []KeyAlgorithm{RSA2048, ECDSAP384, Ed25519} {
 		t.Run(string(alg), func(t *testing.T) {
@@ -475,8 +473,8 @@ func TestCRLOpenSSLBareCA(t *testing.T) {
 			t.Fatal(err)
 		}
 		out, err := exec.Command(openssl, "verify", "-crl_check", "-attime", strconv.FormatInt(testNow.Add(time.Hour).Unix(), 10),
-			"-CAfile", writeTestFile(t, dir, "ca.pem", EncodeCertificatesPEM(ca.cert)), "-CRLfile", writeTestFile(t, dir, "ca.crl", EncodeCRLPEM(crl.Raw)),
-			writeTestFile(t, dir, "leaf.pem", EncodeCertificatesPEM(leaf))).CombinedOutput()
+			"-CAfile", testtools.WriteFile(t, dir, "ca.pem", EncodeCertificatesPEM(ca.cert)), "-CRLfile", testtools.WriteFile(t, dir, "ca.crl", EncodeCRLPEM(crl.Raw)),
+			testtools.WriteFile(t, dir, "leaf.pem", EncodeCertificatesPEM(leaf))).CombinedOutput()
 		return string(out), err
 	}
 	if out, err := check(nil); err != nil {
@@ -485,15 +483,6 @@ func TestCRLOpenSSLBareCA(t *testing.T) {
 	if out, err := check([]Revocation{{SerialNumber: leaf.SerialNumber}}); err == nil || !strings.Contains(out, "certificate revoked") {
 		t.Fatalf("revoked leaf: %v\n%s", err, out)
 	}
-}
-
-func writeTestFile(t *testing.T, dir, name, content string) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 func TestCheckCRLsCoverChain(t *testing.T) {

@@ -187,99 +187,87 @@ func TestParsePurpose(t *testing.T) {
 	}
 }
 
-// signWith makes a certificate with crypto/x509 alone, so that chains the
-// provider would refuse to issue can be verified.
-func signWith(t *testing.T, tmpl *x509.Certificate, parent *testCA) testCA {
-	t.Helper()
-	key := mustKey(t, ECDSAP256)
-	if tmpl.NotBefore.IsZero() {
-		tmpl.NotBefore, tmpl.NotAfter = testNow.Add(-time.Hour), testNow.Add(24*time.Hour)
-	}
-	p, pk := (*x509.Certificate)(nil), key
-	if parent != nil {
-		p, pk = parent.cert, parent.key
-	}
-	c, err := testtools.SignCertificate(tmpl, p, pk, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return testCA{c, key}
+// validAtTestNow gives a template a day's validity around testNow.
+func validAtTestNow(template *x509.Certificate) *x509.Certificate {
+	template.NotBefore, template.NotAfter = testNow.Add(-time.Hour), testNow.Add(24*time.Hour)
+	return template
 }
 
-func caTemplate(cn string) *x509.Certificate {
-	return &x509.Certificate{Subject: pkix.Name{CommonName: cn}, IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign, MaxPathLen: -1}
-}
+func caTemplate(cn string) *x509.Certificate { return validAtTestNow(testtools.CATemplate(cn)) }
 
+// leafTemplate names the leaf by its common name, as a DNS SAN too.
 func leafTemplate(cn string, ekus ...x509.ExtKeyUsage) *x509.Certificate {
-	return &x509.Certificate{Subject: pkix.Name{CommonName: cn}, DNSNames: []string{cn}, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: ekus}
+	template := testtools.LeafTemplate(cn, ekus...)
+	template.DNSNames = []string{cn}
+	return validAtTestNow(template)
 }
 
 // Each way a chain fails verification is named, with the certificate at
 // fault and where it was given.
 func TestTrustBundleVerifyReasons(t *testing.T) {
-	root := signWith(t, caTemplate("Root"), nil)
-	inter := signWith(t, caTemplate("Inter"), &root)
-	server := signWith(t, leafTemplate("web.example.com", x509.ExtKeyUsageServerAuth), &inter)
-	other := signWith(t, caTemplate("Other Root"), nil)
-	sameName := signWith(t, caTemplate("Root"), nil) // another key under the root's name
+	root := testtools.Issue(t, caTemplate("Root"), nil)
+	inter := testtools.Issue(t, caTemplate("Inter"), &root)
+	server := testtools.Issue(t, leafTemplate("web.example.com", x509.ExtKeyUsageServerAuth), &inter)
+	other := testtools.Issue(t, caTemplate("Other Root"), nil)
+	sameName := testtools.Issue(t, caTemplate("Root"), nil) // another key under the root's name
 
 	constrained := caTemplate("Constrained Root")
 	constrained.PermittedDNSDomains, constrained.PermittedDNSDomainsCritical = []string{"example.com"}, true
-	croot := signWith(t, constrained, nil)
-	evil := signWith(t, leafTemplate("evil.org", x509.ExtKeyUsageServerAuth), &croot)
+	croot := testtools.Issue(t, constrained, nil)
+	evil := testtools.Issue(t, leafTemplate("evil.org", x509.ExtKeyUsageServerAuth), &croot)
 
 	notCATmpl := caTemplate("Not A CA")
 	notCATmpl.IsCA = false
-	notCA := signWith(t, notCATmpl, &root)
-	underNotCA := signWith(t, leafTemplate("x.example.com", x509.ExtKeyUsageServerAuth), &notCA)
+	notCA := testtools.Issue(t, notCATmpl, &root)
+	underNotCA := testtools.Issue(t, leafTemplate("x.example.com", x509.ExtKeyUsageServerAuth), &notCA)
 
 	zero := caTemplate("Zero Root")
 	zero.MaxPathLen, zero.MaxPathLenZero = 0, true
-	zroot := signWith(t, zero, nil)
-	zinter := signWith(t, caTemplate("Inter Below Zero"), &zroot)
-	tooDeep := signWith(t, leafTemplate("deep.example.com", x509.ExtKeyUsageServerAuth), &zinter)
+	zroot := testtools.Issue(t, zero, nil)
+	zinter := testtools.Issue(t, caTemplate("Inter Below Zero"), &zroot)
+	tooDeep := testtools.Issue(t, leafTemplate("deep.example.com", x509.ExtKeyUsageServerAuth), &zinter)
 
 	clientOnly := caTemplate("Client-only Inter")
 	clientOnly.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
-	cinter := signWith(t, clientOnly, &root)
-	limited := signWith(t, leafTemplate("limited.example.com", x509.ExtKeyUsageServerAuth), &cinter)
+	cinter := testtools.Issue(t, clientOnly, &root)
+	limited := testtools.Issue(t, leafTemplate("limited.example.com", x509.ExtKeyUsageServerAuth), &cinter)
 
 	cases := []struct {
 		name   string
-		chain  []testCA
-		bundle []testCA
+		chain  []testtools.Cert
+		bundle []testtools.Cert
 		usage  x509.ExtKeyUsage
 		now    time.Time
 		want   string // empty: verifies
 	}{
-		{"good", []testCA{server, inter}, []testCA{root}, x509.ExtKeyUsageServerAuth, testNow, ""},
-		{"intermediate in the bundle", []testCA{server}, []testCA{inter, root}, x509.ExtKeyUsageServerAuth, testNow, ""},
-		{"any purpose", []testCA{server, inter}, []testCA{root}, x509.ExtKeyUsageAny, testNow, ""},
-		{"expired", []testCA{server, inter}, []testCA{root}, x509.ExtKeyUsageServerAuth, testNow.Add(48 * time.Hour),
+		{"good", []testtools.Cert{server, inter}, []testtools.Cert{root}, x509.ExtKeyUsageServerAuth, testNow, ""},
+		{"intermediate in the bundle", []testtools.Cert{server}, []testtools.Cert{inter, root}, x509.ExtKeyUsageServerAuth, testNow, ""},
+		{"any purpose", []testtools.Cert{server, inter}, []testtools.Cert{root}, x509.ExtKeyUsageAny, testNow, ""},
+		{"expired", []testtools.Cert{server, inter}, []testtools.Cert{root}, x509.ExtKeyUsageServerAuth, testNow.Add(48 * time.Hour),
 			`cert_pem does not verify against ca_bundle_pem for server_auth: expired: "CN=web.example.com" \(certificate 1 of cert_pem\) expired at 2026-11-24T12:00:00Z, and it is 2026-11-25T12:00:00Z now`},
-		{"not yet valid", []testCA{server, inter}, []testCA{root}, x509.ExtKeyUsageServerAuth, testNow.Add(-48 * time.Hour),
+		{"not yet valid", []testtools.Cert{server, inter}, []testtools.Cert{root}, x509.ExtKeyUsageServerAuth, testNow.Add(-48 * time.Hour),
 			`not yet valid: "CN=web.example.com" \(certificate 1 of cert_pem\) is valid only from 2026-11-23T11:00:00Z`},
-		{"unknown authority", []testCA{server, inter}, []testCA{other}, x509.ExtKeyUsageServerAuth, testNow,
+		{"unknown authority", []testtools.Cert{server, inter}, []testtools.Cert{other}, x509.ExtKeyUsageServerAuth, testNow,
 			`unknown authority: "CN=Inter" \(certificate 2 of cert_pem\) was issued by "CN=Root", which is neither a root in ca_bundle_pem`},
-		{"missing intermediate", []testCA{server}, []testCA{root}, x509.ExtKeyUsageServerAuth, testNow,
+		{"missing intermediate", []testtools.Cert{server}, []testtools.Cert{root}, x509.ExtKeyUsageServerAuth, testNow,
 			`unknown authority: "CN=web.example.com" \(certificate 1 of cert_pem\) was issued by "CN=Inter"`},
-		{"bad signature", []testCA{server, inter}, []testCA{sameName}, x509.ExtKeyUsageServerAuth, testNow,
+		{"bad signature", []testtools.Cert{server, inter}, []testtools.Cert{sameName}, x509.ExtKeyUsageServerAuth, testNow,
 			`bad signature: "CN=Inter" \(certificate 2 of cert_pem\) names "CN=Root" \(certificate 1 of ca_bundle_pem\) as its issuer, but that CA's key did not sign it`},
-		{"wrong EKU", []testCA{server, inter}, []testCA{root}, x509.ExtKeyUsageClientAuth, testNow,
+		{"wrong EKU", []testtools.Cert{server, inter}, []testtools.Cert{root}, x509.ExtKeyUsageClientAuth, testNow,
 			`for client_auth: wrong extended key usage: "CN=web.example.com" \(certificate 1 of cert_pem\) has extended key usages server_auth, not client_auth`},
-		{"EKU limited by a CA", []testCA{limited, cinter}, []testCA{root}, x509.ExtKeyUsageServerAuth, testNow,
+		{"EKU limited by a CA", []testtools.Cert{limited, cinter}, []testtools.Cert{root}, x509.ExtKeyUsageServerAuth, testNow,
 			`wrong extended key usage: a CA above "CN=limited.example.com" \(certificate 1 of cert_pem\) limits the extended key usages below it, and server_auth is not among them`},
-		{"name constraints", []testCA{evil}, []testCA{croot}, x509.ExtKeyUsageServerAuth, testNow,
+		{"name constraints", []testtools.Cert{evil}, []testtools.Cert{croot}, x509.ExtKeyUsageServerAuth, testNow,
 			`name constraints: "CN=evil.org" \(certificate 1 of cert_pem\) has a name outside the name constraints of a CA above it \("CN=Constrained Root" \(certificate 1 of ca_bundle_pem\)\): DNS name "evil.org" is not permitted`},
-		{"not a CA", []testCA{underNotCA, notCA}, []testCA{root}, x509.ExtKeyUsageServerAuth, testNow,
+		{"not a CA", []testtools.Cert{underNotCA, notCA}, []testtools.Cert{root}, x509.ExtKeyUsageServerAuth, testNow,
 			`not a CA: "CN=Not A CA" \(certificate 2 of cert_pem\) issued "CN=x.example.com" \(certificate 1 of cert_pem\) but is not a CA certificate`},
-		{"path length", []testCA{tooDeep, zinter}, []testCA{zroot}, x509.ExtKeyUsageServerAuth, testNow,
+		{"path length", []testtools.Cert{tooDeep, zinter}, []testtools.Cert{zroot}, x509.ExtKeyUsageServerAuth, testNow,
 			`path length exceeded: "CN=Zero Root" \(certificate 1 of ca_bundle_pem\) allows at most 0 intermediate CAs below it`},
 	}
-	certs := func(cas []testCA) []*x509.Certificate {
+	certs := func(cas []testtools.Cert) []*x509.Certificate {
 		var out []*x509.Certificate
 		for _, c := range cas {
-			out = append(out, c.cert)
+			out = append(out, c.Cert)
 		}
 		return out
 	}
@@ -299,7 +287,7 @@ func TestTrustBundleVerifyReasons(t *testing.T) {
 		})
 	}
 
-	_, err := NewTrustBundle("ca_bundle_pem", []*x509.Certificate{inter.cert})
+	_, err := NewTrustBundle("ca_bundle_pem", []*x509.Certificate{inter.Cert})
 	if err == nil || !strings.Contains(err.Error(), `ca_bundle_pem holds no self-signed root certificate (it has "CN=Inter" issued by "CN=Root")`) {
 		t.Errorf("bundle without a root: %v", err)
 	}

@@ -6,12 +6,13 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"errors"
-	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 func TestEveryAlgorithmAndProfileIsValidAndLintClean(t *testing.T) {

@@ -44,36 +44,40 @@ type liveFixture struct {
 func newLiveFixture(t *testing.T) *liveFixture {
 	t.Helper()
 	dir := t.TempDir()
-	root := newTestCA(t, "Render Test Root CA", nil)
-	intermediate := newTestCA(t, "Render Test Intermediate CA", root)
-	stranger := newTestCA(t, "Unrelated CA", nil)
+	root := testtools.Issue(t, testtools.CATemplate("Render Test Root CA"), nil)
+	intermediate := testtools.Issue(t, testtools.CATemplate("Render Test Intermediate CA"), &root)
+	stranger := testtools.Issue(t, testtools.CATemplate("Unrelated CA"), nil)
 
-	fx := &liveFixture{dir: dir, intermediate: intermediate.cert, root: root.cert}
-	fx.rootFile = writeFile(t, dir, "root.pem", root.certPEM)
-	fx.caFile = writeFile(t, dir, "client-ca.pem", intermediate.certPEM, root.certPEM)
+	fx := &liveFixture{dir: dir, intermediate: intermediate.Cert, root: root.Cert}
+	fx.rootFile = testtools.WriteFile(t, dir, "root.pem", root.CertPEM())
+	fx.caFile = testtools.WriteFile(t, dir, "client-ca.pem", intermediate.CertPEM(), root.CertPEM())
 
-	_, serverPEM, serverKeyPEM := intermediate.issue(t, "localhost", leafOptions{
-		dnsNames: []string{"localhost"},
-		ips:      []net.IP{net.IPv4(127, 0, 0, 1)},
-		usages:   []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	})
-	fx.serverCert = writeFile(t, dir, "server.pem", serverPEM, intermediate.certPEM)
-	fx.serverKey = writeFile(t, dir, "server.key", serverKeyPEM)
+	serverTemplate := testtools.LeafTemplate("localhost", x509.ExtKeyUsageServerAuth)
+	serverTemplate.DNSNames, serverTemplate.IPAddresses = []string{"localhost"}, []net.IP{net.IPv4(127, 0, 0, 1)}
+	server := testtools.Issue(t, serverTemplate, &intermediate)
+	fx.serverCert = testtools.WriteFile(t, dir, "server.pem", server.CertPEM(), intermediate.CertPEM())
+	fx.serverKey = testtools.WriteFile(t, dir, "server.key", server.KeyPEM(t))
 
-	writeClient := func(name string, ca *testCA, opts leafOptions) (testtools.ClientFiles, *x509.Certificate) {
-		cert, certPEM, keyPEM := ca.issue(t, name, opts)
+	writeClient := func(template *x509.Certificate, ca *testtools.Cert) (testtools.ClientFiles, *x509.Certificate) {
+		client := testtools.Issue(t, template, ca)
+		name := template.Subject.CommonName
 		return testtools.ClientFiles{
-			Cert: writeFile(t, dir, name+".pem", certPEM),
-			Key:  writeFile(t, dir, name+".key", keyPEM),
-		}, cert
+			Cert: testtools.WriteFile(t, dir, name+".pem", client.CertPEM()),
+			Key:  testtools.WriteFile(t, dir, name+".key", client.KeyPEM(t)),
+		}, client.Cert
 	}
-	fx.client, fx.clientCert = writeClient("client", intermediate, leafOptions{})
-	fx.otherCA, _ = writeClient("other-ca-client", stranger, leafOptions{})
-	fx.serverOnly, _ = writeClient("server-only", intermediate, leafOptions{usages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
-	fx.expired, _ = writeClient("expired", intermediate, leafOptions{notAfter: time.Now().Add(-time.Hour)})
+	clientAuth := func(commonName string) *x509.Certificate {
+		return testtools.LeafTemplate(commonName, x509.ExtKeyUsageClientAuth)
+	}
+	fx.client, fx.clientCert = writeClient(clientAuth("client"), &intermediate)
+	fx.otherCA, _ = writeClient(clientAuth("other-ca-client"), &stranger)
+	fx.serverOnly, _ = writeClient(testtools.LeafTemplate("server-only", x509.ExtKeyUsageServerAuth), &intermediate)
+	expired := clientAuth("expired")
+	expired.NotBefore, expired.NotAfter = time.Now().Add(-25*time.Hour), time.Now().Add(-time.Hour)
+	fx.expired, _ = writeClient(expired, &intermediate)
 	var revokedCert *x509.Certificate
-	fx.revoked, revokedCert = writeClient("revoked", intermediate, leafOptions{})
-	fx.crlFile = writeFile(t, dir, "crl.pem", intermediate.crl(t, revokedCert.SerialNumber), root.crl(t))
+	fx.revoked, revokedCert = writeClient(clientAuth("revoked"), &intermediate)
+	fx.crlFile = testtools.WriteFile(t, dir, "crl.pem", intermediate.CRL(t, revokedCert.SerialNumber), root.CRL(t))
 	return fx
 }
 

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"crypto/x509"
 	"maps"
 	"slices"
 	"strings"
@@ -9,6 +10,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 // Placeholder PEM blocks keep the golden files stable; the renderer checks
@@ -142,15 +145,17 @@ func decodeManifests(t *testing.T, manifests string) decodedManifests {
 // realIngressInput uses real certificates, so the Secrets carry exactly
 // what a cluster would get.
 func realIngressInput(t *testing.T, controller string) IngressInput {
-	root := newTestCA(t, "Root CA", nil)
-	intermediate := newTestCA(t, "Intermediate CA", root)
-	_, certPEM, keyPEM := intermediate.issue(t, "api.example.com", leafOptions{})
+	root := testtools.Issue(t, testtools.CATemplate("Root CA"), nil)
+	intermediate := testtools.Issue(t, testtools.CATemplate("Intermediate CA"), &root)
+	serverTemplate := testtools.LeafTemplate("api.example.com", x509.ExtKeyUsageServerAuth)
+	serverTemplate.DNSNames = []string{"api.example.com"}
+	server := testtools.Issue(t, serverTemplate, &intermediate)
 	in := goldenIngressInputs[controller]
-	in.TLSCertPEM = string(certPEM) + string(intermediate.certPEM)
-	in.TLSKeyPEM = string(keyPEM)
-	in.ClientCAPEM = string(intermediate.certPEM) + string(root.certPEM)
+	in.TLSCertPEM = string(server.CertPEM()) + string(intermediate.CertPEM())
+	in.TLSKeyPEM = string(server.KeyPEM(t))
+	in.ClientCAPEM = string(intermediate.CertPEM()) + string(root.CertPEM())
 	if in.ClientCRLPEM != "" {
-		in.ClientCRLPEM = string(intermediate.crl(t)) + string(root.crl(t))
+		in.ClientCRLPEM = string(intermediate.CRL(t)) + string(root.CRL(t))
 	}
 	return in
 }

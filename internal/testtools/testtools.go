@@ -9,15 +9,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -372,28 +369,6 @@ func KeytoolEntries(out string) map[string]string {
 		entries[m[1]] = m[2]
 	}
 	return entries
-}
-
-// SignCertificate signs template for subjectKey with parent and parentKey, or
-// self-signs when parent is nil, filling a random 128-bit serial number when
-// the template has none. Tests use it to make certificates with crypto/x509
-// alone, independent of the issuing code they check.
-func SignCertificate(template, parent *x509.Certificate, parentKey, subjectKey crypto.Signer) (*x509.Certificate, error) {
-	if template.SerialNumber == nil {
-		serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 128))
-		if err != nil {
-			return nil, err
-		}
-		template.SerialNumber = serial.Add(serial, big.NewInt(1))
-	}
-	if parent == nil {
-		parent = template
-	}
-	der, err := x509.CreateCertificate(rand.Reader, template, parent, subjectKey.Public(), parentKey)
-	if err != nil {
-		return nil, err
-	}
-	return x509.ParseCertificate(der)
 }
 
 // RawResult is the answer to a request sent with RawRequest; Err is set when
