@@ -308,7 +308,9 @@ func TestEncryptedPKCS8ReadByOpenSSL(t *testing.T) {
 	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "k.pem")
-	os.WriteFile(path, []byte(text), 0o600)
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	out, err := exec.Command(openssl, "pkey", "-in", path, "-passin", "pass:correct horse", "-pubout").CombinedOutput()
 	if err != nil {
 		t.Fatalf("openssl pkey: %v\n%s", err, out)

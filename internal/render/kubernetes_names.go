@@ -10,19 +10,17 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
-func checkDNSLabel(p *problems, field, value string, required bool) bool {
+func checkDNSLabel(p *problems, field, value string, required bool) {
 	if value == "" {
 		if required {
 			p.fail(field, "Missing "+field, "%s is required: a lowercase DNS label such as \"default\".", field)
 		}
-		return false
+		return
 	}
 	if len(validation.IsDNS1123Label(value)) > 0 {
 		p.fail(field, "Invalid Kubernetes name",
 			"%q is not an RFC 1123 DNS label: use at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit.", value)
-		return false
 	}
-	return true
 }
 
 func checkDNSSubdomain(p *problems, field, value string, required bool) bool {

@@ -82,17 +82,17 @@ func parseNginx(t *testing.T, text string) []directive {
 	t.Helper()
 	var tokens []string
 	for i := 0; i < len(text); {
-		switch c := text[i]; {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		switch c := text[i]; c {
+		case ' ', '\t', '\n', '\r':
 			i++
-		case c == '#':
+		case '#':
 			for i < len(text) && text[i] != '\n' {
 				i++
 			}
-		case c == ';' || c == '{' || c == '}':
+		case ';', '{', '}':
 			tokens = append(tokens, string(c))
 			i++
-		case c == '"' || c == '\'':
+		case '"', '\'':
 			end := strings.IndexByte(text[i+1:], c)
 			if end < 0 {
 				t.Fatalf("unterminated quote in:\n%s", text)

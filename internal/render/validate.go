@@ -272,11 +272,8 @@ func checkPEM(p *problems, field, text string, required bool, blockTypes ...stri
 		return 0
 	}
 	rest := []byte(text)
-	for {
-		// pem.Decode skips text before a block; insist there is none.
-		if !bytes.HasPrefix(bytes.TrimSpace(rest), []byte("-----BEGIN ")) {
-			break
-		}
+	// pem.Decode skips text before a block; insist there is none.
+	for bytes.HasPrefix(bytes.TrimSpace(rest), []byte("-----BEGIN ")) {
 		block, remaining := pem.Decode(rest)
 		if block == nil {
 			break

@@ -56,8 +56,9 @@ func FreePort(t testing.TB) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer listener.Close()
-	return listener.Addr().(*net.TCPAddr).Port
+	defer func() { _ = listener.Close() }()
+	address, _ := listener.Addr().(*net.TCPAddr) // a "tcp" listener's address is always one
+	return address.Port
 }
 
 // RunCommand runs a short command with a deadline and returns its output.
@@ -137,8 +138,10 @@ func startProcess(t testing.TB, port int, logFile string, name string, args ...s
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	// exited is closed when the process ends; waitErr is then its status.
+	exited := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	running.Store(port, cmd.Process)
 	t.Cleanup(func() {
 		running.Delete(port)
@@ -154,13 +157,13 @@ func startProcess(t testing.TB, port int, logFile string, name string, args ...s
 	for {
 		conn, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), time.Second)
 		if err == nil {
-			conn.Close()
+			_ = conn.Close()
 			return
 		}
 		select {
-		case err := <-exited:
+		case <-exited:
 			log, _ := os.ReadFile(logFile)
-			t.Fatalf("%s exited before serving: %v\n%s\n%s", name, err, output.String(), log)
+			t.Fatalf("%s exited before serving: %v\n%s\n%s", name, waitErr, output.String(), log)
 		default:
 		}
 		if time.Now().After(deadline) {
@@ -258,7 +261,7 @@ func NewIdentityBackend(t testing.TB) *IdentityBackend {
 		backend.mu.Lock()
 		backend.requests = append(backend.requests, r)
 		backend.mu.Unlock()
-		fmt.Fprint(w, BackendBody)
+		_, _ = fmt.Fprint(w, BackendBody)
 	}))
 	t.Cleanup(server.Close)
 	backend.URL = server.URL
