@@ -3,6 +3,7 @@
 package render
 
 import (
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"testing"
@@ -17,15 +18,7 @@ import (
 func TestLiveHAProxyCheckAcceptsEveryVariant(t *testing.T) {
 	haproxy := testtools.RequireTool(t, "/usr/sbin/haproxy", "haproxy")
 	fx := newLiveFixture(t)
-	chain, err := os.ReadFile(fx.serverCert)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := os.ReadFile(fx.serverKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	crt := writeFile(t, fx.dir, "server crt.pem", chain, key)
+	crt := writeFile(t, fx.dir, "server crt.pem", mustRead(t, fx.serverCert), mustRead(t, fx.serverKey))
 	variants := map[string]HAProxyInput{
 		"require, CRL, identity":  {CRLFile: fx.crlFile, ForwardClientIdentity: true, ProxyPass: "http://127.0.0.1:8080"},
 		"optional, https by name": {ListenAddress: "::1", VerifyClient: VerifyClientOptional, ForwardClientIdentity: true, ProxyPass: "https://localhost:8443"},
@@ -49,4 +42,53 @@ func TestLiveHAProxyCheckAcceptsEveryVariant(t *testing.T) {
 			}
 		})
 	}
+}
+
+// What crl_file's description promises: HAProxy checks every CA of the
+// chain, so a file without the root's CRL refuses every client; with a CRL
+// from each CA, the revoked client alone is refused.
+func TestLiveHAProxyCRLNeedsEveryCA(t *testing.T) {
+	testtools.RequireTool(t, "curl")
+	fx := newLiveFixture(t)
+	crt := writeFile(t, fx.dir, "crt.pem", mustRead(t, fx.serverCert), mustRead(t, fx.serverKey))
+	intermediateOnly := writeFile(t, fx.dir, "intermediate-crl.pem", firstPEMBlock(t, mustRead(t, fx.crlFile)))
+	backend := testtools.NewIdentityBackend(t)
+	start := func(crlFile string) int {
+		port := testtools.FreePort(t)
+		out, _, err := RenderHAProxy(HAProxyInput{ListenAddress: "127.0.0.1", Listen: port, CertificateFile: crt, CACertificateFile: fx.caFile, CRLFile: crlFile, ProxyPass: backend.URL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		testtools.HAProxy.Start(t, out.Sections, port)
+		return port
+	}
+	t.Run("without the root's CRL", func(t *testing.T) {
+		testtools.HAProxy.CheckRefused(t, fetch(t, fx, start(intermediateOnly), "/", &fx.client))
+	})
+	t.Run("with a CRL from each CA", func(t *testing.T) {
+		port := start(fx.crlFile)
+		if result := fetch(t, fx, port, "/", &fx.client); result.ExitCode != 0 || result.Status != 200 || result.Body != testtools.BackendBody {
+			t.Errorf("valid client: %v", result)
+		}
+		testtools.HAProxy.CheckRefused(t, fetch(t, fx, port, "/", &fx.revoked))
+	})
+}
+
+func mustRead(t *testing.T, file string) []byte {
+	t.Helper()
+	content, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return content
+}
+
+// firstPEMBlock returns the first PEM block of text, re-encoded.
+func firstPEMBlock(t *testing.T, text []byte) []byte {
+	t.Helper()
+	block, _ := pem.Decode(text)
+	if block == nil {
+		t.Fatal("no PEM block")
+	}
+	return pem.EncodeToMemory(block)
 }
