@@ -1,7 +1,6 @@
 // Package render turns validated mutual-TLS settings into server
 // configuration: Apache mod_ssl, nginx and HAProxy text from embedded
-// templates, and
-// Kubernetes ingress manifests marshalled from typed structs.
+// templates, and Kubernetes ingress manifests marshalled from typed structs.
 //
 // Every value that reaches a template has been validated so it cannot end a
 // directive or open a block; the template helpers check again and fail
