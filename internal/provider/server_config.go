@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/x509"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -61,20 +60,28 @@ func (m *serverInputsModel) serverInput(now time.Time, diags *diag.Diagnostics) 
 		DocumentRoot:          m.DocumentRoot.ValueString(),
 		Locations:             m.Locations,
 	}
-	if !m.CAChainPEM.IsNull() {
-		var cas, unrooted []*x509.Certificate
-		cas, in.CAChainDepth, unrooted = inspectClientCABundle(path.Root("ca_chain_pem"), m.CAChainPEM.ValueString(), diags)
-		if len(unrooted) > 0 {
-			// Only a warning: the servers read ca_certificate_file, which may
-			// hold the roots although ca_chain_pem, only counted, does not.
-			diags.AddAttributeWarning(path.Root("ca_chain_pem"), "CA chain does not reach a root",
-				unrootedDetail("ca_chain_pem", unrooted)+" Apache and nginx verify a client only up to a self-signed root in ca_certificate_file, so that file must hold the roots too; the depth counts one more CA for each missing one.")
-		}
-		if !m.CRLsPEM.IsNull() && cas != nil {
-			inspectCRLs("crls_pem", m.CRLsPEM.ValueString(), cas, now, diags)
-		}
-	}
+	in.CAChainDepth = checkClientCAChain(m.CAChainPEM, m.CRLsPEM, now,
+		"Apache and nginx verify a client only up to a self-signed root in ca_certificate_file, so that file must hold the roots too; the depth counts one more CA for each missing one.", diags)
 	return in
+}
+
+// checkClientCAChain checks ca_chain_pem, when given, and counts its
+// longest chain; crls_pem is checked against it at now. unrootedAdvice ends
+// the warning about a chain without its root.
+func checkClientCAChain(chainPEM, crlsPEM types.String, now time.Time, unrootedAdvice string, diags *diag.Diagnostics) (depth int) {
+	if chainPEM.IsNull() {
+		return 0
+	}
+	cas, depth, unrooted := inspectClientCABundle(path.Root("ca_chain_pem"), chainPEM.ValueString(), diags)
+	if len(unrooted) > 0 {
+		// Only a warning: the servers read ca_certificate_file, which may
+		// hold the roots although ca_chain_pem, only counted, does not.
+		diags.AddAttributeWarning(path.Root("ca_chain_pem"), "CA chain does not reach a root", unrootedDetail("ca_chain_pem", unrooted)+" "+unrootedAdvice)
+	}
+	if !crlsPEM.IsNull() && cas != nil {
+		inspectCRLs("crls_pem", crlsPEM.ValueString(), cas, now, diags)
+	}
+	return depth
 }
 
 // crlFileDescription says how each server checks crl_file.
@@ -83,6 +90,9 @@ var crlFileDescription = map[string]string{
 		"rendered as `SSLCARevocationFile` with `SSLCARevocationCheck chain`: every certificate of a client's chain is checked against its issuer's CRL, " +
 		"and a client is refused when one of those CRLs is missing or expired. That fails closed, which is what revocation is for; " +
 		"`leaf` would miss a revoked intermediate and `no_crl_for_cert_ok` would let clients in whenever their CA's CRL is missing, so neither is offered.",
+	"HAProxy": "An absolute path to a PEM file with a current CRL from every CA in the client CA chain (the `crl_pem` of each CA's `mtls_crl`, concatenated), rendered as `crl-file` on the bind line. " +
+		"HAProxy checks every certificate of a client's chain against its issuer's CRL and refuses the client when one of those CRLs is missing or expired, " +
+		"so the file must hold one CRL per CA, the root's included.",
 	"nginx": "An absolute path to a PEM file with a current CRL from every CA in the client CA chain (the `crl_pem` of each CA's `mtls_crl`, concatenated), rendered as `ssl_crl`. " +
 		"nginx always checks every certificate of a client's chain against its issuer's CRL and refuses the client when one of those CRLs is missing or expired, " +
 		"so the file must hold one CRL per CA, the root's included.",

@@ -443,6 +443,161 @@ func FuzzLocationPattern(f *testing.F) {
 	})
 }
 
+// haproxyTokens splits HAProxy configuration into lines (comment lines and
+// blank lines dropped), each of words and "..." or '...' strings and a
+// closing "\n"; a "#" outside quotes ends the line.
+func haproxyTokens(text string) []confToken {
+	var tokens []confToken
+	for _, line := range strings.Split(text, "\n") {
+		var lineTokens []confToken
+	scan:
+		for i := 0; i < len(line); {
+			switch c := line[i]; c {
+			case ' ', '\t', '\r':
+				i++
+			case '#':
+				break scan
+			case '"', '\'':
+				end := strings.IndexByte(line[i+1:], c)
+				if end < 0 {
+					lineTokens = append(lineTokens, confToken{text: "unterminated " + line[i:]})
+					break scan
+				}
+				lineTokens = append(lineTokens, confToken{text: line[i+1 : i+1+end], quoted: true})
+				i += end + 2
+			default:
+				start := i
+				for i < len(line) && !strings.ContainsRune(" \t\r#\"'", rune(line[i])) {
+					i++
+				}
+				lineTokens = append(lineTokens, confToken{text: line[start:i]})
+			}
+		}
+		if len(lineTokens) > 0 {
+			tokens = append(append(tokens, lineTokens...), confToken{text: "\n"})
+		}
+	}
+	return tokens
+}
+
+// HAProxy's parser gives a meaning to these, bare and inside "...":
+// separators, quotes, escapes, comments and environment variables.
+const (
+	haproxyUnsafeBare   = " \t\r\n\v\f\"'\\#$"
+	haproxyUnsafeQuoted = "\"\\$\r\n"
+)
+
+var haproxySyntax = serverSyntax{name: "haproxy", tokens: haproxyTokens, unsafeBare: haproxyUnsafeBare, unsafeIn: haproxyUnsafeQuoted}
+
+// fuzzHAProxyInput renders every feature of http mode: an address, a CRL,
+// optional verification and the identity headers.
+func fuzzHAProxyInput() HAProxyInput {
+	return HAProxyInput{
+		ListenAddress:         "192.0.2.10",
+		Listen:                8443,
+		CertificateFile:       "/basefuzz/crt.pem",
+		CACertificateFile:     "/basefuzz/ca.pem",
+		CRLFile:               "/basefuzz/crl.pem",
+		VerifyClient:          VerifyClientOptional,
+		ForwardClientIdentity: true,
+		ProxyPass:             "http://basefuzz-backend.example:8080",
+	}
+}
+
+// checkHAProxyField sets value into field of in and, when the renderer
+// accepts it, compares the output with the placeholder's: to must take the
+// place of from and nothing else change.
+func checkHAProxyField(t *testing.T, field string, in HAProxyInput, set func(*HAProxyInput, string), placeholder, value, from, to string) {
+	t.Helper()
+	set(&in, placeholder)
+	baseline, _, err := RenderHAProxy(in)
+	if err != nil {
+		t.Fatalf("the placeholder %q is refused: %v", placeholder, err)
+	}
+	set(&in, value)
+	out, _, err := RenderHAProxy(in)
+	if err != nil {
+		checkFieldRefusal(t, err, field)
+		return
+	}
+	if value == "" {
+		return // unset: a default, checked by the unit tests
+	}
+	checkPrintable(t, value)
+	for name, pair := range map[string][2]string{"sections": {baseline.Sections, out.Sections}, "bind_line": {baseline.BindLine, out.BindLine}} {
+		t.Run(name, func(t *testing.T) {
+			checkSubstitution(t, haproxySyntax, haproxyTokens(pair[0]), haproxyTokens(pair[1]), from, to)
+		})
+	}
+}
+
+func FuzzHAProxyPath(f *testing.F) {
+	for _, seed := range []string{"/etc/haproxy/a.pem", "/srv/my files/a.pem", "rel/a.pem", "/a\"b", "/a'b", "/a\\b", "/a#b", "/${HOME}", "/$HOME", "/a\nbind :80",
+		"/a\rbackend x", "/a\tb", "/a\\x22b", "/a verify none", "/données/é.pem", "/a\u00a0b", "/a\x00b", "/a%[src]", ""} {
+		for field := range uint8(3) {
+			f.Add(seed, field)
+		}
+	}
+	fields := []struct {
+		name string
+		set  func(*HAProxyInput, string)
+	}{
+		{"certificate_file", func(in *HAProxyInput, v string) { in.CertificateFile = v }},
+		{"ca_certificate_file", func(in *HAProxyInput, v string) { in.CACertificateFile = v }},
+		{"crl_file", func(in *HAProxyInput, v string) { in.CRLFile = v }},
+	}
+	f.Fuzz(func(t *testing.T, value string, which uint8) {
+		field := fields[int(which)%len(fields)]
+		checkHAProxyField(t, field.name, fuzzHAProxyInput(), field.set, "/basefuzz/placeholder", value, "/basefuzz/placeholder", value)
+	})
+}
+
+func FuzzHAProxyListenAddress(f *testing.F) {
+	for _, seed := range []string{"127.0.0.1", "::1", "::ffff:10.0.0.1", "fe80::1%eth0", "0.0.0.0", "::", "localhost", "1.2.3.4:80", "1.2.3.4 ssl", "1.2.3.4#", ""} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, value string) {
+		var p problems
+		to := resolveListenAddress(&p, value)
+		checkHAProxyField(t, "listen_address", fuzzHAProxyInput(), func(in *HAProxyInput, v string) { in.ListenAddress = v }, "192.0.2.99", value, "192.0.2.99", to)
+	})
+}
+
+func FuzzHAProxyBackend(f *testing.F) {
+	for _, seed := range []string{"http://127.0.0.1:8080", "https://backend.internal", "https://[::1]:8443/", "tcp://10.0.0.5:5432", "tcp://db", "HTTP://Back.End",
+		"http://b:080", "http://user:pw@b", "http://b?x", "http://b/app", "http://b:0", "ftp://b", "http://b ssl", "http://b\nserver x 1.2.3.4:80", "http://$HOST",
+		"http://b#x", "https://b'", "tcp://b:1 check", ""} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, value string) {
+		in := fuzzHAProxyInput()
+		if strings.HasPrefix(value, "tcp:") {
+			in.Mode, in.VerifyClient, in.ForwardClientIdentity = HAProxyModeTCP, VerifyClientRequire, false
+		}
+		set := func(in *HAProxyInput, v string) { in.ProxyPass = v }
+		var p problems
+		parsed, ok := parseBackendURL(&p, value, "", "", "http", "https", "tcp")
+		if !ok || parsed.Port == "" && parsed.Scheme == "tcp" {
+			// Refused here; the renderer must refuse it on proxy_pass too.
+			placeholder := "http://basefuzz-backend.example:8080"
+			if in.Mode == HAProxyModeTCP {
+				placeholder = "tcp://basefuzz-backend.example:5432"
+			}
+			checkHAProxyField(t, "proxy_pass", in, set, placeholder, value, "", "")
+			return
+		}
+		// The placeholder has the value's scheme and port and a host of the
+		// same kind (an https backend's host name is also its SNI).
+		host, from := "basefuzz-backend.example", "basefuzz-backend.example"
+		if _, err := netip.ParseAddr(parsed.Host); err == nil {
+			host, from = "192.0.2.55", "192.0.2.55"
+		}
+		placeholder := backendURL{Scheme: parsed.Scheme, Host: host, Port: parsed.Port}
+		to := backendURL{Host: parsed.Host}.HostPort()
+		checkHAProxyField(t, "proxy_pass", in, set, placeholder.String(), value, from, to)
+	})
+}
+
 // fuzzIngressInput renders every object an ingress can have: traefik with
 // its middleware, or istio with a Service in another namespace.
 func fuzzIngressInput(controller string) IngressInput {

@@ -1,6 +1,6 @@
 // Package render turns validated mutual-TLS settings into server
-// configuration: Apache mod_ssl and nginx text from embedded templates, and
-// Kubernetes ingress manifests marshalled from typed structs.
+// configuration: Apache mod_ssl, nginx and HAProxy text from embedded
+// templates, and Kubernetes ingress manifests marshalled from typed structs.
 //
 // Every value that reaches a template has been validated so it cannot end a
 // directive or open a block; the template helpers check again and fail
@@ -32,8 +32,8 @@ func execute(name string, data any) (string, error) {
 	return out.String(), nil
 }
 
-// quote wraps a validated value in double quotes, which both Apache and nginx
-// accept around paths and URLs.
+// quote wraps a validated value in double quotes, which Apache, nginx and
+// HAProxy accept around paths and URLs.
 func quote(value string) (string, error) {
 	if strings.ContainsAny(value, unsafeInConfig+"\n\r\t") {
 		return "", fmt.Errorf("refusing to quote unsafe value %q", value)

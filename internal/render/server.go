@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -100,9 +101,13 @@ var identityHeaders = []string{"X-SSL-Client-Verify", "X-SSL-Client-S-DN", "X-SS
 // "_" in place of any of their "-": backends that fold the two (CGI-style
 // HTTP_X_SSL_CLIENT_S_DN in PHP, WSGI, Rack) would read a client's
 // X_SSL_Client_S_DN as the verified header, so the servers drop them all.
-func (serverConfig) UnderscoreHeaders() []string {
+func (serverConfig) UnderscoreHeaders() []string { return underscoreVariants(identityHeaders) }
+
+// underscoreVariants returns every spelling of headers with "_" in place of
+// one or more of their "-", the headers themselves excluded.
+func underscoreVariants(headers []string) []string {
 	var variants []string
-	for _, header := range identityHeaders {
+	for _, header := range headers {
 		parts := strings.Split(header, "-")
 		// Bit i of mask set: separator i is "_"; mask 0 is the header itself.
 		for mask := 1; mask < 1<<(len(parts)-1); mask++ {
@@ -152,13 +157,7 @@ func (in ServerInput) resolve() (serverConfig, []Warning, error) {
 	}
 	checkDistinct(&p, "server_aliases", in.ServerAliases)
 
-	if addr, ok := checkIPAddress(&p, "listen_address", in.ListenAddress); ok && addr.IsValid() {
-		if addr.Is6() && !addr.Is4In6() {
-			cfg.ListenAddress = "[" + addr.String() + "]"
-		} else {
-			cfg.ListenAddress = addr.Unmap().String()
-		}
-	}
+	cfg.ListenAddress = resolveListenAddress(&p, in.ListenAddress)
 	if cfg.Port == 0 {
 		cfg.Port = DefaultListenPort
 	}
@@ -218,6 +217,21 @@ func (in ServerInput) resolve() (serverConfig, []Warning, error) {
 	return cfg, p.warnings, nil
 }
 
+// resolveListenAddress checks listen_address and returns it as the servers
+// write it before ":port": IPv6 in brackets, IPv4-mapped IPv6 as IPv4, and
+// "" for none.
+func resolveListenAddress(p *problems, address string) string {
+	addr, ok := checkIPAddress(p, "listen_address", address)
+	switch {
+	case !ok || !addr.IsValid():
+		return ""
+	case addr.Is6() && !addr.Is4In6():
+		return "[" + addr.String() + "]"
+	default:
+		return addr.Unmap().String()
+	}
+}
+
 // resolveProtocols returns the protocols in ascending order.
 func resolveProtocols(p *problems, protocols []string) []string {
 	if len(protocols) == 0 {
@@ -249,22 +263,51 @@ func resolveProtocols(p *problems, protocols []string) []string {
 // from its parsed parts so nothing else can reach the configuration. A path
 // is refused because Apache and nginx map a backend path differently.
 func resolveProxyPass(p *problems, raw string) (backend string, tls bool) {
+	b, ok := parseBackendURL(p, raw, "an http:// or https:// URL with a host, e.g. \"http://127.0.0.1:8080\"", "https://backend.internal:8443", "http", "https")
+	if !ok {
+		return "", false
+	}
+	return b.String(), b.Scheme == "https"
+}
+
+// backendURL is a parsed proxy_pass: Host is a host name or an IP address
+// (IPv6 without brackets), Port is empty when the URL has none.
+type backendURL struct {
+	Scheme, Host, Port string
+}
+
+// HostPort is host[:port], IPv6 in brackets.
+func (b backendURL) HostPort() string {
+	if b.Port != "" {
+		return net.JoinHostPort(b.Host, b.Port)
+	}
+	if strings.Contains(b.Host, ":") {
+		return "[" + b.Host + "]"
+	}
+	return b.Host
+}
+
+func (b backendURL) String() string { return b.Scheme + "://" + b.HostPort() }
+
+// parseBackendURL checks proxy_pass: one of schemes, a host, an optional
+// port, nothing else; want describes the accepted form and example is a
+// whole URL, both for messages.
+func parseBackendURL(p *problems, raw, want, example string, schemes ...string) (backendURL, bool) {
 	const field = "proxy_pass"
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
-		p.fail(field, "Invalid backend URL",
-			"%q is not an http:// or https:// URL with a host, e.g. \"http://127.0.0.1:8080\".", raw)
-		return "", false
+	if err != nil || !slices.Contains(schemes, u.Scheme) || u.Host == "" || u.Opaque != "" {
+		p.fail(field, "Invalid backend URL", "%q is not %s.", raw, want)
+		return backendURL{}, false
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(raw, "?#") {
 		p.fail(field, "Backend URL has extra parts",
-			"%q has credentials, a query or a fragment; give only scheme, host and port, e.g. \"https://backend.internal:8443\".", raw)
-		return "", false
+			"%q has credentials, a query or a fragment; give only scheme, host and port, e.g. %q.", raw, example)
+		return backendURL{}, false
 	}
 	if u.Path != "" && u.Path != "/" {
 		p.fail(field, "Backend URL has a path",
 			"%q has the path %q; request paths are passed to the backend unchanged, so give only scheme, host and port.", raw, u.Path)
-		return "", false
+		return backendURL{}, false
 	}
 	host := u.Hostname()
 	if addr, err := netip.ParseAddr(host); err == nil && addr.Zone() == "" {
@@ -272,18 +315,16 @@ func resolveProxyPass(p *problems, raw string) (backend string, tls bool) {
 	} else if !isHostname(host, false) {
 		p.fail(field, "Invalid backend host",
 			"%q in %q is neither a host name nor an IP address.", host, raw)
-		return "", false
+		return backendURL{}, false
 	}
-	hostPort := host
+	b := backendURL{Scheme: u.Scheme, Host: host}
 	if port := u.Port(); port != "" {
 		n, err := strconv.Atoi(port)
 		if err != nil || n < 1 || n > 65535 {
 			p.fail(field, "Invalid backend port", "%q in %q is not a TCP port (1 to 65535).", port, raw)
-			return "", false
+			return backendURL{}, false
 		}
-		hostPort = net.JoinHostPort(host, port)
-	} else if strings.Contains(host, ":") {
-		hostPort = "[" + host + "]"
+		b.Port = port
 	}
-	return u.Scheme + "://" + hostPort, u.Scheme == "https"
+	return b, true
 }

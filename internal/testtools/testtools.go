@@ -1,7 +1,7 @@
 // Package testtools drives the real programs that live and interop tests
-// need: it finds them (failing in CI, skipping elsewhere), runs Apache httpd
-// and nginx on loopback ports around a rendered configuration, drives them
-// with curl, and reads keytool listings. It is for tests only and knows
+// need: it finds them (failing in CI, skipping elsewhere), runs Apache httpd,
+// nginx and HAProxy on loopback ports around a rendered configuration,
+// drives them with curl or a TLS client, and reads keytool listings. It is for tests only and knows
 // nothing of Terraform, so every package's tests share it.
 package testtools
 
@@ -90,6 +90,9 @@ type Server struct {
 var (
 	Apache = Server{Name: "apache", Start: StartApache, ReloadSignal: syscall.SIGUSR1}
 	Nginx  = Server{Name: "nginx", Start: StartNginx, DeniedStatus: 403, ReloadSignal: syscall.SIGHUP}
+	// HAProxy runs in the foreground without its master process, so it has
+	// no reload signal; it aborts the handshake of a refused client.
+	HAProxy = Server{Name: "haproxy", Start: StartHAProxy}
 )
 
 // running maps the port of each server started here to its main process,
@@ -245,6 +248,93 @@ func StartNginx(t testing.TB, serverBlock string, port int) {
 	startProcess(t, port, filepath.Join(dir, "error.log"), nginx, args...)
 }
 
+// StartHAProxy runs HAProxy in the foreground (-db) with minimal global and
+// defaults sections before sections (frontends and backends), after
+// `haproxy -c` has accepted the whole file.
+func StartHAProxy(t testing.TB, sections string, port int) {
+	t.Helper()
+	haproxy := RequireTool(t, "/usr/sbin/haproxy", "haproxy")
+	dir := t.TempDir()
+	conf := "global\n    log stderr format raw local0 info\n\n" +
+		"defaults\n    log global\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n\n" + sections
+	confFile := writeConfig(t, dir, "haproxy.cfg", conf)
+	if out, errOut, err := RunCommand(t, 30*time.Second, haproxy, "-c", "-f", confFile); err != nil {
+		t.Fatalf("haproxy -c rejected the configuration: %v\n%s%s\n%s", err, out, errOut, conf)
+	}
+	startProcess(t, port, filepath.Join(dir, "none.log"), haproxy, "-db", "-f", confFile)
+}
+
+// NewEchoBackend runs a TCP server on 127.0.0.1 that sends back whatever it
+// receives, and returns its address.
+func NewEchoBackend(t testing.TB) string {
+	t.Helper()
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = listener.Close() })
+	go func() {
+		for {
+			conn, err := listener.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				_, _ = io.Copy(conn, conn)
+			}()
+		}
+	}()
+	return listener.Addr().String()
+}
+
+// TLSEcho connects to localhost:port over TLS, trusting only rootFile and
+// presenting client when given, sends message and returns what comes back
+// (as much as was sent). A refused client gets an error: the handshake's,
+// or with TLS 1.3, where the server checks the client certificate after the
+// client has finished, the alert on the first read.
+func TLSEcho(t testing.TB, rootFile string, port int, client *ClientFiles, message string) (string, error) {
+	t.Helper()
+	conn, err := dialTLS(t, rootFile, port, client)
+	if err != nil {
+		return "", err
+	}
+	defer func() { _ = conn.Close() }()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(conn, message); err != nil {
+		return "", err
+	}
+	reply := make([]byte, len(message))
+	n, err := io.ReadFull(conn, reply)
+	return string(reply[:n]), err
+}
+
+// dialTLS connects to localhost:port (127.0.0.1) trusting only rootFile,
+// presenting client when given, even to a server that asks for another CA's.
+func dialTLS(t testing.TB, rootFile string, port int, client *ClientFiles) (*tls.Conn, error) {
+	t.Helper()
+	rootPEM, err := os.ReadFile(rootFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(rootPEM) {
+		t.Fatalf("%s holds no certificate", rootFile)
+	}
+	config := &tls.Config{ServerName: "localhost", RootCAs: roots}
+	if client != nil {
+		pair, err := tls.LoadX509KeyPair(client.Cert, client.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Sent whatever CAs the server names, as curl does: crypto/tls would
+		// otherwise send no certificate to a server that names other CAs.
+		config.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) { return &pair, nil }
+	}
+	dialer := &net.Dialer{Timeout: 10 * time.Second}
+	return tls.DialWithDialer(dialer, "tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), config)
+}
+
 // IdentityBackend records the headers of the requests a proxy forwards.
 type IdentityBackend struct {
 	URL      string
@@ -395,24 +485,7 @@ func (r RawResult) String() string {
 // rootFile and presents client when given.
 func RawRequest(t testing.TB, rootFile string, port int, target string, client *ClientFiles, headers ...string) RawResult {
 	t.Helper()
-	rootPEM, err := os.ReadFile(rootFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	roots := x509.NewCertPool()
-	if !roots.AppendCertsFromPEM(rootPEM) {
-		t.Fatalf("%s holds no certificate", rootFile)
-	}
-	config := &tls.Config{ServerName: "localhost", RootCAs: roots}
-	if client != nil {
-		pair, err := tls.LoadX509KeyPair(client.Cert, client.Key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		config.Certificates = []tls.Certificate{pair}
-	}
-	dialer := &net.Dialer{Timeout: 10 * time.Second}
-	conn, err := tls.DialWithDialer(dialer, "tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), config)
+	conn, err := dialTLS(t, rootFile, port, client)
 	if err != nil {
 		return RawResult{Err: err}
 	}
