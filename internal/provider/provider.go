@@ -72,6 +72,7 @@ func (p *mtlsProvider) DataSources(context.Context) []func() datasource.DataSour
 		NewApacheConfigDataSource,
 		NewNginxConfigDataSource,
 		NewIngressConfigDataSource,
+		NewPostgreSQLConfigDataSource,
 		NewCertificateDataSource,
 	}
 }
