@@ -150,7 +150,7 @@ data "mtls_postgresql_config" "db" {
 				noCert := fmt.Sprintf("host=localhost hostaddr=127.0.0.1 port=%d dbname=app sslmode=verify-full sslrootcert='%s'", pg.Port, root)
 				cases := []struct {
 					name, conninfo, want string // want: the current_user, or the refusal's message
-					connects                 bool
+					connects             bool
 				}{
 					{"alice's certificate as alice (the rendered connection string)", base + " user=alice", "alice", true},
 					{"a mapped certificate (reporting.svc) as reporting", base + " " + client("db_reporting") + " user=reporting", "reporting", true},
