@@ -225,7 +225,9 @@ func resolveHBARule(p *problems, i int, rule PostgreSQLRule, maps map[string]boo
 			line.Address = prefix.Masked().String()
 		} else if addr, err := netip.ParseAddr(rule.Address); err == nil && addr.Zone() == "" {
 			line.Address = netip.PrefixFrom(addr, addr.BitLen()).String()
-		} else if isHostname(strings.TrimPrefix(rule.Address, "."), false) {
+		} else if name := strings.TrimPrefix(rule.Address, "."); isHostname(name, false) && !allDigits(name[strings.LastIndex(name, ".")+1:]) {
+			// A numeric last label is no host name: PostgreSQL would read
+			// "10.0.0" as an IP address and the next field as its mask.
 			line.Address = rule.Address
 		} else {
 			p.failNested(field, i, "address", "Invalid address",
@@ -406,4 +408,8 @@ func libpqConnectionString(host string, in PostgreSQLInput) (string, error) {
 		parts = append(parts, kv.key+"="+quoted)
 	}
 	return strings.Join(parts, " "), nil
+}
+
+func allDigits(s string) bool {
+	return strings.Trim(s, "0123456789") == ""
 }

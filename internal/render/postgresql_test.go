@@ -273,6 +273,7 @@ func TestPostgreSQLInvalidInputs(t *testing.T) {
 		{"sameuser is no user keyword", rule(func(r *PostgreSQLRule) { r.User = "@users" }), "rules", 0, "user", []string{"from a file"}},
 		{"missing address", rule(func(r *PostgreSQLRule) { r.Address = "" }), "rules", 0, "address", []string{"address is required"}},
 		{"address with injected method", rule(func(r *PostgreSQLRule) { r.Address = "0.0.0.0/0 trust" }), "rules", 0, "address", []string{"not an address pg_hba.conf accepts"}},
+		{"address that is neither IP nor host name", rule(func(r *PostgreSQLRule) { r.Address = "10.0.0" }), "rules", 0, "address", []string{"not an address"}},
 		{"address with a zone", rule(func(r *PostgreSQLRule) { r.Address = "fe80::1%eth0" }), "rules", 0, "address", []string{"not an address"}},
 		{"address with a quote", rule(func(r *PostgreSQLRule) { r.Address = `"all"` }), "rules", 0, "address", []string{"not an address"}},
 		{"unknown method", rule(func(r *PostgreSQLRule) { r.AuthMethod = "trust" }), "rules", 0, "auth_method", []string{`"trust" is not offered`, `"cert", "scram-sha-256"`}},
