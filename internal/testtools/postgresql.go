@@ -72,12 +72,12 @@ func NewPostgreSQL(t testing.TB) *PostgreSQL {
 		pg.gid, _ = strconv.Atoi(account.Gid)
 		pg.owner = []string{"--reuid=" + account.Uid, "--regid=" + account.Gid, "--clear-groups", "--"}
 	}
-	dir, err := os.MkdirTemp("", "mtls-postgresql-")
+	// Not t.TempDir: its parent is private to root, so the server's user
+	// could not reach it.
+	dir, err := os.MkdirTemp("", "mtls-postgresql-") //nolint:usetesting // see above
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Not t.TempDir: its parent is private to root, so the server's user
-	// could not reach it.
 	t.Cleanup(func() { _ = os.RemoveAll(dir) })
 	pg.Dir, pg.data = dir, filepath.Join(dir, "data")
 	pg.chown(t, dir)
