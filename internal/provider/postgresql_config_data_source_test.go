@@ -2,6 +2,7 @@ package provider
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -122,4 +123,29 @@ func TestAccPostgreSQLConfig_schemaErrors(t *testing.T) {
 		"crls_pem without crl_file": bad(map[string]string{"crl_file": "", "crls_pem": `"x"`, "ca_chain_pem": `"y"`},
 			`(?s)Attribute "crl_file" must be specified when "crls_pem" is\s+specified`),
 	})
+}
+
+// Warnings, which resource.Test cannot see, through the Terraform CLI: a
+// client CA chain without its root, and a pg_ident regular expression that
+// is not anchored (it would match longer common names), on the nested
+// attribute at fault.
+func TestAccPostgreSQLConfig_warnings(t *testing.T) {
+	cli := newTerraformCLI(t)
+	config := configTestPKI + dataBlock("mtls_postgresql_config", postgresqlConfigDefaults, map[string]string{
+		"ca_chain_pem": `mtls_intermediate_ca.issuing.chain_pem`, "crl_file": "", "crls_pem": "",
+		"rules":      `[{ database = "app", user = "alice", address = "10.0.0.0/8", map = "people" }]`,
+		"ident_maps": `[{ map = "people", certificate_name = "/alice", role = "alice" }]`,
+	})
+	want := map[string]string{
+		"CA chain does not reach a root":  "PostgreSQL verifies a client only up to a self-signed root in ca_certificate_file",
+		"Regular expression not anchored": `"/alice" matches "malice"`,
+	}
+	for _, d := range cli.Run(config, "apply", "-auto-approve", "-json") {
+		if fragment, ok := want[d.Summary]; ok && d.Severity == "warning" && strings.Contains(d.Detail, fragment) {
+			delete(want, d.Summary)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("missing warnings: %v", want)
+	}
 }
