@@ -99,7 +99,11 @@ func hasSubjectAltNames(cert *x509.Certificate) bool {
 // attributes; render names fields by their attribute.
 func addRenderDiagnostics(diags *diag.Diagnostics, warnings []render.Warning, err error) {
 	for _, w := range warnings {
-		diags.AddAttributeWarning(path.Root(w.Field), w.Summary, w.Detail)
+		at := path.Root(w.Field)
+		if w.Nested != "" {
+			at = at.AtListIndex(w.Index).AtName(w.Nested)
+		}
+		diags.AddAttributeWarning(at, w.Summary, w.Detail)
 	}
 	if err == nil {
 		return
@@ -113,6 +117,9 @@ func addRenderDiagnostics(diags *diag.Diagnostics, warnings []render.Warning, er
 		at := path.Root(fe.Field)
 		if fe.Index >= 0 {
 			at = at.AtListIndex(fe.Index)
+		}
+		if fe.Nested != "" {
+			at = at.AtName(fe.Nested)
 		}
 		diags.AddAttributeError(at, fe.Summary, fe.Detail)
 	}

@@ -73,6 +73,7 @@ func (p *mtlsProvider) DataSources(context.Context) []func() datasource.DataSour
 		NewNginxConfigDataSource,
 		NewHAProxyConfigDataSource,
 		NewIngressConfigDataSource,
+		NewPostgreSQLConfigDataSource,
 		NewCertificateDataSource,
 	}
 }

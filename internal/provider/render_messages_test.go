@@ -4,9 +4,11 @@ import (
 	"context"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 
 	"github.com/mtlsforge/terraform-provider-mtls/internal/render"
 )
@@ -14,33 +16,47 @@ import (
 // snakeWord is how the render messages name attributes.
 var snakeWord = regexp.MustCompile(`\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b`)
 
-// valueWords are snake_case words in messages that are values, not
-// attributes.
-var valueWords = []string{"optional_no_ca"}
+// valueWords are snake_case words in messages that are values or file
+// names (pg_hba.conf), not attributes.
+var valueWords = []string{"optional_no_ca", "pg_hba", "pg_ident"}
 
-// checkMessagesNameAttributes fails on a warning or error whose field, or
-// any snake_case word of its text, is not an attribute of the data source:
-// the user could not set what the message asks for.
+// checkMessagesNameAttributes fails on a warning or error whose field (and
+// nested attribute, in a list of objects), or any snake_case word of its
+// text, is not an attribute of the data source: the user could not set what
+// the message asks for.
 func checkMessagesNameAttributes(t *testing.T, ds datasource.DataSource, warnings []render.Warning, err error) {
 	t.Helper()
 	var resp datasource.SchemaResponse
 	ds.Schema(context.Background(), datasource.SchemaRequest{}, &resp)
-	check := func(field, text string) {
+	names := map[string]bool{} // every attribute, nested ones too
+	for name, attr := range resp.Schema.Attributes {
+		names[name] = true
+		if list, ok := attr.(schema.ListNestedAttribute); ok {
+			for nested := range list.NestedObject.Attributes {
+				names[nested] = true
+			}
+		}
+	}
+	check := func(field, nested, text string) {
 		t.Helper()
-		if _, ok := resp.Schema.Attributes[field]; !ok {
+		attr, ok := resp.Schema.Attributes[field]
+		if !ok {
 			t.Errorf("message on %q, which is no attribute: %s", field, text)
 		}
+		if list, isList := attr.(schema.ListNestedAttribute); nested != "" && (!isList || list.NestedObject.Attributes[nested] == nil) {
+			t.Errorf("message on %s.%s, which is no attribute: %s", field, nested, text)
+		}
 		for _, word := range snakeWord.FindAllString(text, -1) {
-			if _, ok := resp.Schema.Attributes[word]; !ok && !slices.Contains(valueWords, word) {
+			if !names[word] && !slices.Contains(valueWords, word) {
 				t.Errorf("message names %q, which is no attribute: %s", word, text)
 			}
 		}
 	}
 	for _, w := range warnings {
-		check(w.Field, w.Summary+" "+w.Detail)
+		check(w.Field, w.Nested, w.Summary+" "+w.Detail)
 	}
 	for _, fe := range render.FieldErrors(err) {
-		check(fe.Field, fe.Summary+" "+fe.Detail)
+		check(fe.Field, fe.Nested, fe.Summary+" "+fe.Detail)
 	}
 }
 
@@ -115,6 +131,45 @@ func TestIngressConfigMessagesNameAttributes(t *testing.T) {
 			change(&in)
 			_, warnings, err := render.RenderIngress(in)
 			checkMessagesNameAttributes(t, NewIngressConfigDataSource(), warnings, err)
+		})
+	}
+}
+
+func TestPostgreSQLConfigMessagesNameAttributes(t *testing.T) {
+	valid := func() render.PostgreSQLInput {
+		return render.PostgreSQLInput{
+			CertificateFile: "/etc/pg/server.pem", CertificateKeyFile: "/etc/pg/server.key", CACertificateFile: "/etc/pg/ca.pem",
+			Rules:     []render.PostgreSQLRule{{Database: "app", User: "alice", Address: "10.0.0.0/8", Map: "m"}},
+			IdentMaps: []render.PostgreSQLIdentMap{{Map: "m", CertificateName: "/^(.*)$", Role: `\1`}},
+		}
+	}
+	inputs := map[string]func(*render.PostgreSQLInput){
+		"unanchored regex": func(in *render.PostgreSQLInput) { in.IdentMaps[0].CertificateName = "/(.*)" },
+		"no rules":         func(in *render.PostgreSQLInput) { in.Rules = nil },
+		"map with scram":   func(in *render.PostgreSQLInput) { in.Rules[0].AuthMethod = render.PostgreSQLAuthSCRAM },
+		"unknown map":      func(in *render.PostgreSQLInput) { in.Rules[0].Map = "x" },
+		"substitution":     func(in *render.PostgreSQLInput) { in.IdentMaps[0].CertificateName = "alice" },
+		"everything wrong": func(in *render.PostgreSQLInput) {
+			*in = render.PostgreSQLInput{
+				CertificateFile: "rel", CACertificateFile: "/a;b", CRLFile: "c", MinProtocolVersion: "SSLv3", CAChainDepth: 101, Host: "a b",
+				ClientRootCertificateFile: "r", ClientCertificateFile: "c", ClientKeyFile: "k",
+				Rules: []render.PostgreSQLRule{
+					{}, {Database: "a,b", User: "+\"g\"", Address: "x y", AuthMethod: "md5", Map: "m m"},
+					{Database: "@f", User: "/r", Address: "all", Map: "m"}, {Database: strings.Repeat("d", 64), User: "a\nb", Address: "all"},
+				},
+				IdentMaps: []render.PostgreSQLIdentMap{{}, {Map: "m", CertificateName: "a\nb", Role: "\\1"}},
+			}
+		},
+	}
+	for name, change := range inputs {
+		t.Run(name, func(t *testing.T) {
+			in := valid()
+			change(&in)
+			_, warnings, err := render.RenderPostgreSQL(in)
+			if err == nil && len(warnings) == 0 {
+				t.Fatal("no message to check")
+			}
+			checkMessagesNameAttributes(t, NewPostgreSQLConfigDataSource(), warnings, err)
 		})
 	}
 }

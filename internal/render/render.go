@@ -1,5 +1,5 @@
 // Package render turns validated mutual-TLS settings into server
-// configuration: Apache mod_ssl, nginx and HAProxy text from embedded
+// configuration: Apache mod_ssl, nginx, HAProxy and PostgreSQL text from embedded
 // templates, and Kubernetes ingress manifests marshalled from typed structs.
 //
 // Every value that reaches a template has been validated so it cannot end a
@@ -22,6 +22,10 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"quote":  quote,
 	"indent": indent,
 	"join":   strings.Join,
+	// PostgreSQL: single-quoted postgresql.conf values, checked
+	// pg_hba.conf and pg_ident.conf tokens.
+	"pgstring": pgString,
+	"hba":      hbaToken,
 }).ParseFS(templateFiles, "templates/*.tmpl"))
 
 func execute(name string, data any) (string, error) {

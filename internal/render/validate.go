@@ -22,6 +22,9 @@ type FieldError struct {
 	// Index is the position of the offending element when Field is a list,
 	// or -1 when the error concerns the attribute as a whole.
 	Index int
+	// Nested names the attribute at fault within element Index of a list of
+	// objects (rules[2].address), or is empty.
+	Nested string
 	// Summary says what is wrong in a few words.
 	Summary string
 	// Detail says why, and how to fix it.
@@ -33,7 +36,10 @@ func (e *FieldError) Error() string {
 }
 
 func (e *FieldError) path() string {
-	if e.Index >= 0 {
+	switch {
+	case e.Index >= 0 && e.Nested != "":
+		return fmt.Sprintf("%s[%d].%s", e.Field, e.Index, e.Nested)
+	case e.Index >= 0:
 		return fmt.Sprintf("%s[%d]", e.Field, e.Index)
 	}
 	return e.Field
@@ -66,9 +72,12 @@ func FieldErrors(err error) []*FieldError {
 }
 
 // Warning is advice about input that renders but is probably not what the
-// user wants. Field is the Terraform attribute it concerns.
+// user wants. Field is the Terraform attribute it concerns; Index and Nested
+// locate it in a list of objects as in FieldError, when Nested is set.
 type Warning struct {
 	Field   string
+	Index   int
+	Nested  string
 	Summary string
 	Detail  string
 }
@@ -85,6 +94,16 @@ func (p *problems) fail(field, summary, detail string, args ...any) {
 
 func (p *problems) failAt(field string, index int, summary, detail string, args ...any) {
 	p.errs = append(p.errs, &FieldError{Field: field, Index: index, Summary: summary, Detail: fmt.Sprintf(detail, args...)})
+}
+
+// failNested reports attribute nested of element index of the list of
+// objects field.
+func (p *problems) failNested(field string, index int, nested, summary, detail string, args ...any) {
+	p.errs = append(p.errs, &FieldError{Field: field, Index: index, Nested: nested, Summary: summary, Detail: fmt.Sprintf(detail, args...)})
+}
+
+func (p *problems) warnNested(field string, index int, nested, summary, detail string, args ...any) {
+	p.warnings = append(p.warnings, Warning{Field: field, Index: index, Nested: nested, Summary: summary, Detail: fmt.Sprintf(detail, args...)})
 }
 
 func (p *problems) warn(field, summary, detail string, args ...any) {
