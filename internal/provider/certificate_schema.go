@@ -219,14 +219,13 @@ func caOptionAttributes(k certKind) map[string]schema.Attribute {
 }
 
 func issuerAttributes(k certKind) map[string]schema.Attribute {
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	return map[string]schema.Attribute{
 		"ca_cert_pem": schema.StringAttribute{
 			Required: true,
 			MarkdownDescription: "The issuing CA certificate in PEM, optionally followed by the rest of its chain (issuer first, root last). " +
 				"An intermediate's `chain_pem` or `ca_chain_pem` can be passed as is, and so can a CA certificate read from a file made by OpenSSL. Replacing the CA replaces this certificate.",
 			Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			PlanModifiers: replace,
+			PlanModifiers: []planmodifier.String{caCertReplaces{}},
 		},
 		"ca_private_key_pem": schema.StringAttribute{
 			Required: true, Sensitive: true,

@@ -17,5 +17,5 @@ var clientCertKind = certKind{
 }
 
 func NewClientCertResource() resource.Resource {
-	return &certificateResource[leafCertModel, *leafCertModel]{kind: clientCertKind}
+	return &signedCertificateResource[leafCertModel, *leafCertModel]{certificateResource[leafCertModel, *leafCertModel]{kind: clientCertKind}}
 }

@@ -16,5 +16,5 @@ var intermediateCAKind = certKind{
 }
 
 func NewIntermediateCAResource() resource.Resource {
-	return &certificateResource[intermediateCAModel, *intermediateCAModel]{kind: intermediateCAKind}
+	return &signedCertificateResource[intermediateCAModel, *intermediateCAModel]{certificateResource[intermediateCAModel, *intermediateCAModel]{kind: intermediateCAKind}}
 }

@@ -15,5 +15,5 @@ var serverCertKind = certKind{
 }
 
 func NewServerCertResource() resource.Resource {
-	return &certificateResource[leafCertModel, *leafCertModel]{kind: serverCertKind}
+	return &signedCertificateResource[leafCertModel, *leafCertModel]{certificateResource[leafCertModel, *leafCertModel]{kind: serverCertKind}}
 }
