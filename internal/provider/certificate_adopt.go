@@ -375,7 +375,7 @@ func (r *signedCertificateResource[M, P]) MoveState(context.Context) []resource.
 				"Import the certificate from files instead (see the mtls_"+r.kind.typeName+" import ID).")
 			return
 		}
-		what := "the cert_pem of tls_locally_signed_cert"
+		what := "The tls_locally_signed_cert's certificate"
 		a := adoption{kind: r.kind, certFrom: what, caCertPEM: s.CACertPEM, caKeyPEM: *s.CAPrivateKeyPEM, earlyRenewalHours: s.EarlyRenewalHours}
 		if a.cert = parseAdoptedCert(what, s.CertPEM, &resp.Diagnostics); a.cert == nil {
 			return
