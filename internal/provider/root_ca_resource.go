@@ -42,7 +42,8 @@ func NewRootCAResource() resource.Resource {
 	return &rootCAResource{certificateResource[rootCAModel, *rootCAModel]{kind: rootCAKind}}
 }
 
-// importedStateKey marks, in private state, a root CA adopted by import: its
+// importedStateKey marks, in private state, a certificate adopted by import
+// or a moved block (certificate_adopt.go): its
 // backdate cannot be read from the certificate (backdateIgnoredAfterImport).
 // A replacement starts with empty private state, so the mark goes with it.
 const importedStateKey = "imported"
