@@ -54,7 +54,8 @@ func certificateSchema(k certKind) schema.Schema {
 			MarkdownDescription: "Algorithm of the private key this resource generates: " + mdList(pki.KeyAlgorithmStrings()) +
 				". Defaults to `" + string(pki.DefaultKeyAlgorithm) + "`." +
 				csrNote(k, " In CSR mode it must not be set: it reports the CSR's key, with the real size of an RSA key (e.g. `RSA_2560`; RSA keys under 2048 bits and ECDSA curves other than P-256, P-384 and P-521 are refused).") +
-				" An imported or moved certificate reports its key the same way, with the real size of an RSA key (e.g. `RSA_2560`), although only the sizes above are generated; outside CSR mode, set it to that value, as the default would replace the certificate.",
+				" An imported or moved certificate reports its key the same way, with the real size of an RSA key (e.g. `RSA_2560`), although only the sizes above are generated; " +
+				"set it to that value in the configuration" + csrNote(k, " (outside CSR mode)") + ", as the default would replace the certificate.",
 			Validators:    []validator.String{stringvalidator.OneOf(pki.KeyAlgorithmStrings()...)},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 		},
