@@ -199,6 +199,21 @@ func TestAccAdopt_importOpenSSLFiles(t *testing.T) {
 				ExpectError: regexp.MustCompile(wrapTolerant(`Certificate not issued by this CA.*"CN=myclient".*"CN=internal-issuingCA,O=Severalnines,C=GB".*"CN=internal-rootCA,O=Severalnines,C=GB".*-replace`)),
 			},
 			{
+				// The same CA certificate in other text (a trailing line)
+				// updates in place: the certificate is kept.
+				Config: strings.Replace(matching, "  ca_cert_pem           = mtls_root_ca.root.cert_pem\n  ca_private_key_pem    = mtls_root_ca.root.private_key_pem\n  key_algorithm         = \"RSA_2048\"",
+					"  ca_cert_pem           = \"${mtls_root_ca.root.cert_pem}\\n\"\n  ca_private_key_pem    = mtls_root_ca.root.private_key_pem\n  key_algorithm         = \"RSA_2048\"", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("mtls_server_cert.clustercontrol", plancheck.ResourceActionUpdate),
+				}},
+				Check: func(s *terraform.State) error {
+					if stateAttr(s, "mtls_server_cert.clustercontrol", "fingerprint_sha256") != fingerprints["mtls_server_cert.clustercontrol"] {
+						return fmt.Errorf("the server certificate was reissued")
+					}
+					return nil
+				},
+			},
+			{
 				Config: config(`clustercontrol.severalnines.internal`, "mtls_intermediate_ca.issuing"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("mtls_server_cert.clustercontrol", plancheck.ResourceActionReplace),
