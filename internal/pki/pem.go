@@ -7,6 +7,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"strings"
 )
 
@@ -103,11 +105,21 @@ func ParseCSRPEM(text string) (*x509.CertificateRequest, error) {
 
 // NamesFromCSR returns the subject alternative names a CSR asks for.
 func NamesFromCSR(csr *x509.CertificateRequest) Names {
-	n := Names{DNSNames: csr.DNSNames, EmailAddresses: csr.EmailAddresses}
-	for _, ip := range csr.IPAddresses {
+	return namesOf(csr.DNSNames, csr.IPAddresses, csr.URIs, csr.EmailAddresses)
+}
+
+// NamesFromCertificate returns the subject alternative names a certificate
+// carries, in the form Names takes them (used when adopting certificates).
+func NamesFromCertificate(cert *x509.Certificate) Names {
+	return namesOf(cert.DNSNames, cert.IPAddresses, cert.URIs, cert.EmailAddresses)
+}
+
+func namesOf(dns []string, ips []net.IP, uris []*url.URL, emails []string) Names {
+	n := Names{DNSNames: dns, EmailAddresses: emails}
+	for _, ip := range ips {
 		n.IPAddresses = append(n.IPAddresses, ip.String())
 	}
-	for _, u := range csr.URIs {
+	for _, u := range uris {
 		n.URIs = append(n.URIs, u.String())
 	}
 	return n

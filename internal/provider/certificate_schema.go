@@ -54,14 +54,15 @@ func certificateSchema(k certKind) schema.Schema {
 			MarkdownDescription: "Algorithm of the private key this resource generates: " + mdList(pki.KeyAlgorithmStrings()) +
 				". Defaults to `" + string(pki.DefaultKeyAlgorithm) + "`." +
 				csrNote(k, " In CSR mode it must not be set: it reports the CSR's key, with the real size of an RSA key (e.g. `RSA_2560`; RSA keys under 2048 bits and ECDSA curves other than P-256, P-384 and P-521 are refused).") +
-				importNote(k, " An imported root reports its key the same way, with the real size of an RSA key (e.g. `RSA_2560`), although only the sizes above are generated."),
+				" An imported or moved certificate reports its key the same way, with the real size of an RSA key (e.g. `RSA_2560`), although only the sizes above are generated; " +
+				"set it to that value in the configuration" + csrNote(k, " (outside CSR mode)") + ", as the default would replace the certificate.",
 			Validators:    []validator.String{stringvalidator.OneOf(pki.KeyAlgorithmStrings()...)},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 		},
 		"private_key_passphrase": schema.StringAttribute{
 			Optional: true, Sensitive: true,
 			MarkdownDescription: "When set, `private_key_pem_encrypted` holds the key encrypted with it (PKCS#8, PBES2 with PBKDF2-HMAC-SHA-256 and AES-256-CBC), which `openssl pkey -passin` reads. Changing it updates in place." +
-				rootNote(k, " Import of an encrypted key file sets it to the passphrase in `"+importPassphraseEnv+"`."),
+				" Import of an encrypted key file sets it to the passphrase in `" + importPassphraseEnv + "`.",
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 		"subject": subjectAttribute(k),
@@ -71,8 +72,8 @@ func certificateSchema(k certKind) schema.Schema {
 				signedNote(k, " Must end before the issuing CA expires: a longer period is an error at plan time, not silently shortened. "+
 					"When the renewal of this certificate (at `not_after` less `early_renewal_hours`) would come too late for a new one of this period to end before the CA does, a warning gives the date from which reissuing fails. "+
 					"Give CAs a validity well above their certificates' (a root of 10 years over leaves of 1), set `early_renewal_hours`, and renew or rotate each CA before that date.") +
-				rootNote(k, " Import reads it from `not_after` minus `not_before`, in whole hours (see `backdate_minutes`); "+
-					"on an imported root a value that, with `backdate_minutes`, adds up to the certificate's lifetime only updates the state."),
+				" Import and moved blocks read it from `not_after` minus `not_before`, in whole hours (see `backdate_minutes`); " +
+				"on an imported or moved certificate a value that, with `backdate_minutes`, adds up to the certificate's lifetime only updates the state.",
 			Default:       int64default.StaticInt64(k.defaultValidityHours),
 			Validators:    []validator.Int64{int64validator.Between(1, maxHours)},
 			PlanModifiers: []planmodifier.Int64{validityMatchesImportedLifetime{}},
@@ -80,16 +81,16 @@ func certificateSchema(k certKind) schema.Schema {
 		"early_renewal_hours": schema.Int64Attribute{
 			Optional: true, Computed: true,
 			MarkdownDescription: "When fewer than this many hours of validity remain, `ready_for_renewal` becomes true on refresh and the next plan replaces the certificate. Defaults to 0 (replace only once expired). Changing it updates in place." +
-				rootNote(k, " A certificate does not record it, so import sets 0; another value in the configuration is then written to the state in place."),
+				" A certificate does not record it, so import sets 0 (a moved block takes hashicorp/tls's value); another value in the configuration is then written to the state in place.",
 			Default:    int64default.StaticInt64(0),
 			Validators: []validator.Int64{int64validator.Between(0, maxHours)},
 		},
 		"backdate_minutes": schema.Int64Attribute{
 			Optional: true, Computed: true,
 			MarkdownDescription: fmt.Sprintf("How far `not_before` lies before the creation time, so that peers with slow clocks accept the certificate at once. Defaults to %d. Must be less than the validity period (`validity_period_hours` × 60). Changing it replaces the certificate.", defaultBackdateMinutes) +
-				rootNote(k, " A certificate does not record when it was made, so import cannot know its backdate: it takes the minutes beyond whole hours of the certificate's lifetime "+
-					"(5 for a root this provider made with the default, 0 for a root made with `openssl req -days`). On an imported root this attribute therefore never replaces the root: "+
-					"unset, it keeps the imported value; set, a different value only updates the state."),
+				" A certificate does not record when it was made, so import cannot know its backdate: it takes the minutes beyond whole hours of the certificate's lifetime " +
+				"(5 for a certificate this provider made with the default, 0 for one made with `openssl req -days`, `openssl x509 -req -days` or hashicorp/tls). On an imported or moved certificate this attribute therefore never replaces it: " +
+				"unset, it keeps the imported value; set, a different value only updates the state.",
 			Default:       int64default.StaticInt64(defaultBackdateMinutes),
 			Validators:    []validator.Int64{int64validator.Between(0, 24*60)},
 			PlanModifiers: []planmodifier.Int64{backdateIgnoredAfterImport{}},
@@ -219,14 +220,13 @@ func caOptionAttributes(k certKind) map[string]schema.Attribute {
 }
 
 func issuerAttributes(k certKind) map[string]schema.Attribute {
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	return map[string]schema.Attribute{
 		"ca_cert_pem": schema.StringAttribute{
 			Required: true,
 			MarkdownDescription: "The issuing CA certificate in PEM, optionally followed by the rest of its chain (issuer first, root last). " +
 				"An intermediate's `chain_pem` or `ca_chain_pem` can be passed as is, and so can a CA certificate read from a file made by OpenSSL. Replacing the CA replaces this certificate.",
 			Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			PlanModifiers: replace,
+			PlanModifiers: []planmodifier.String{caCertReplaces{}},
 		},
 		"ca_private_key_pem": schema.StringAttribute{
 			Required: true, Sensitive: true,
@@ -281,22 +281,8 @@ func csrNote(k certKind, s string) string {
 	return ""
 }
 
-func importNote(k certKind, s string) string {
-	if k.profile == pki.ProfileRootCA {
-		return s
-	}
-	return ""
-}
-
 func signedNote(k certKind, s string) string {
 	if k.signed() {
-		return s
-	}
-	return ""
-}
-
-func rootNote(k certKind, s string) string {
-	if k.profile == pki.ProfileRootCA {
 		return s
 	}
 	return ""
@@ -333,14 +319,14 @@ func humanHours(h int64) string {
 }
 
 // validityMatchesImportedLifetime replaces the certificate when
-// validity_period_hours changes, except on an imported root whose
-// certificate already lasts what the config asks for: import splits the
+// validity_period_hours changes, except on an imported or moved certificate
+// that already lasts what the config asks for: import splits the
 // lifetime into hours and minutes one way, and a config that made the same
 // lifetime with a backdate of an hour or more only updates the state.
 type validityMatchesImportedLifetime struct{}
 
 func (validityMatchesImportedLifetime) Description(context.Context) string {
-	return "Changing the value replaces the certificate, unless an imported root already lasts validity_period_hours plus backdate_minutes."
+	return "Changing the value replaces the certificate, unless an imported certificate already lasts validity_period_hours plus backdate_minutes."
 }
 
 func (m validityMatchesImportedLifetime) MarkdownDescription(ctx context.Context) string {
@@ -378,13 +364,14 @@ func lifetimeMatches(ctx context.Context, config tfsdk.Config, state tfsdk.State
 }
 
 // backdateIgnoredAfterImport replaces the certificate when backdate_minutes
-// changes, except on an imported root: a certificate does not record when it
-// was made, so import cannot know how far it was backdated. There the value
-// never replaces the root; unset in config, it keeps the imported value.
+// changes, except on an imported or moved certificate: a certificate does
+// not record when it was made, so import cannot know how far it was
+// backdated. There the value never replaces it; unset in config, it keeps the
+// imported value.
 type backdateIgnoredAfterImport struct{}
 
 func (backdateIgnoredAfterImport) Description(context.Context) string {
-	return "Changing the value replaces the certificate, except on an imported root, whose backdate is not knowable."
+	return "Changing the value replaces the certificate, except on an imported certificate, whose backdate is not knowable."
 }
 
 func (m backdateIgnoredAfterImport) MarkdownDescription(ctx context.Context) string {

@@ -11,10 +11,11 @@ var intermediateCAKind = certKind{
 	profile:  pki.ProfileIntermediateCA,
 	summary: "An intermediate certificate authority signed by a root or another intermediate, with its own private key. " +
 		"It carries the path length and name constraints of the CAs above it, so that they hold also where only its `chain_pem` (which leaves out the root) is at hand; its own may only narrow them, which is checked at plan time. " +
-		"Its subject must differ from that of every CA above it: OpenSSL takes a CA named like its issuer for a self-signed root.",
+		"Its subject must differ from that of every CA above it: OpenSSL takes a CA named like its issuer for a self-signed root. " +
+		"An existing intermediate (for example made with `openssl x509 -req`) can be imported from its files, or moved from hashicorp/tls's `tls_locally_signed_cert`, without being reissued.",
 	defaultValidityHours: 5 * 8760,
 }
 
 func NewIntermediateCAResource() resource.Resource {
-	return &certificateResource[intermediateCAModel, *intermediateCAModel]{kind: intermediateCAKind}
+	return &signedCertificateResource[intermediateCAModel, *intermediateCAModel]{certificateResource[intermediateCAModel, *intermediateCAModel]{kind: intermediateCAKind}}
 }

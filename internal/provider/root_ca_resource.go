@@ -42,7 +42,8 @@ func NewRootCAResource() resource.Resource {
 	return &rootCAResource{certificateResource[rootCAModel, *rootCAModel]{kind: rootCAKind}}
 }
 
-// importedStateKey marks, in private state, a root CA adopted by import: its
+// importedStateKey marks, in private state, a certificate adopted by import
+// or a moved block (certificate_adopt.go): its
 // backdate cannot be read from the certificate (backdateIgnoredAfterImport).
 // A replacement starts with empty private state, so the mark goes with it.
 const importedStateKey = "imported"
@@ -74,17 +75,39 @@ const importIDForm = "The import ID is \"CERT_PATH,KEY_PATH\": the path of the r
 	"An encrypted key's passphrase goes in the " + importPassphraseEnv + " environment variable, never in the ID."
 
 func parseImportID(id string) (certPath, keyPath string, diags diag.Diagnostics) {
-	parts := strings.Split(id, ",")
-	switch {
-	case len(parts) > 2:
-		// Not echoed: a third part may well be a passphrase.
-		diags.AddError("Invalid import ID", fmt.Sprintf("The ID has %d commas; it takes exactly one. %s A path that contains a comma needs a link or a copy without one.", len(parts)-1, importIDForm))
-		return
-	case len(parts) < 2 || strings.TrimSpace(parts[0]) == "" || strings.TrimSpace(parts[1]) == "":
-		diags.AddError("Invalid import ID", fmt.Sprintf("Got %q. %s", id, importIDForm))
-		return
+	parts, diags := splitImportID(id, 2, importIDForm)
+	if diags.HasError() {
+		return "", "", diags
 	}
-	return strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1]), nil
+	return parts[0], parts[1], nil
+}
+
+// splitImportID splits an import ID of n comma-separated paths; form says
+// what the ID should look like.
+func splitImportID(id string, n int, form string) (parts []string, diags diag.Diagnostics) {
+	parts = strings.Split(id, ",")
+	empty := false
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+		empty = empty || parts[i] == ""
+	}
+	switch {
+	case len(parts) > n:
+		// Not echoed: a further part may well be a passphrase.
+		diags.AddError("Invalid import ID", fmt.Sprintf("The ID has %d commas; it takes exactly %s. %s A path that contains a comma needs a link or a copy without one.", len(parts)-1, commaCount(n-1), form))
+		return nil, diags
+	case len(parts) < n || empty:
+		diags.AddError("Invalid import ID", fmt.Sprintf("Got %q. %s", id, form))
+		return nil, diags
+	}
+	return parts, nil
+}
+
+func commaCount(n int) string {
+	if words := []string{"none", "one", "two", "three"}; n < len(words) {
+		return words[n]
+	}
+	return fmt.Sprint(n)
 }
 
 // importRootCA reads a root CA and its key from PEM files into a model that
@@ -92,11 +115,19 @@ func parseImportID(id string) (certPath, keyPath string, diags diag.Diagnostics)
 // records is read back from it.
 func importRootCA(certPath, keyPath, passphrase string, now time.Time) (*rootCAModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	certPEM := readImportFile(certPath, "certificate", &diags)
-	keyPEM := readImportFile(keyPath, "private key", &diags)
+	certPEM := readImportFile(certPath, "certificate", importIDForm, &diags)
+	keyPEM := readImportFile(keyPath, "private key", importIDForm, &diags)
 	if diags.HasError() {
 		return nil, diags
 	}
+	return rootCAFromPEM(certPath, certPEM, keyPath, keyPEM, passphrase, now)
+}
+
+// rootCAFromPEM builds the model of an adopted root from its certificate and
+// key; certPath and keyPath say where they came from (a file, or the state
+// of a moved resource), for messages.
+func rootCAFromPEM(certPath, certPEM, keyPath, keyPEM, passphrase string, now time.Time) (*rootCAModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	cert := parseImportedCert(certPath, certPEM, &diags)
 	if cert == nil {
 		return nil, diags
@@ -133,17 +164,7 @@ func importRootCA(certPath, keyPath, passphrase string, now time.Time) (*rootCAM
 	b.ValidityPeriodHours = types.Int64Value(int64(span / time.Hour))
 	b.BackdateMinutes = types.Int64Value(int64(span % time.Hour / time.Minute))
 	b.EarlyRenewalHours = types.Int64Value(0)
-	c := &m.caOptionsModel
-	c.MaxPathLength = types.Int64Null()
-	if cert.MaxPathLen > 0 || cert.MaxPathLenZero {
-		c.MaxPathLength = types.Int64Value(int64(cert.MaxPathLen))
-	}
-	c.PermittedDNSDomains = optionalList(cert.PermittedDNSDomains)
-	c.ExcludedDNSDomains = optionalList(cert.ExcludedDNSDomains)
-	c.PermittedIPRanges = optionalList(ipNetStrings(cert.PermittedIPRanges))
-	c.ExcludedIPRanges = optionalList(ipNetStrings(cert.ExcludedIPRanges))
-	c.PermittedEmailAddresses = optionalList(cert.PermittedEmailAddresses)
-	c.PermittedURIDomains = optionalList(cert.PermittedURIDomains)
+	caOptionsFromCert(&m.caOptionsModel, cert)
 	setCertificateOutputs(m.parts(), cert, nil, now, &diags)
 	setKeyOutputs(b, key, &diags)
 	if diags.HasError() {
@@ -152,14 +173,14 @@ func importRootCA(certPath, keyPath, passphrase string, now time.Time) (*rootCAM
 	return m, diags
 }
 
-func readImportFile(path, what string, diags *diag.Diagnostics) string {
+func readImportFile(path, what, form string, diags *diag.Diagnostics) string {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		hint := ""
 		if errors.Is(err, fs.ErrNotExist) {
 			hint = " Relative paths start from the directory Terraform runs in."
 		}
-		diags.AddError("Cannot read the "+what+" file", fmt.Sprintf("%s.%s %s", err, hint, importIDForm))
+		diags.AddError("Cannot read the "+what+" file", fmt.Sprintf("%s.%s %s", err, hint, form))
 	}
 	return string(data)
 }
