@@ -1,8 +1,9 @@
 # A Flocker cluster's TLS, as Flocker's guide to cluster authentication
 # makes it by hand with flocker-ca: a cluster CA (`flocker-ca initialize`), a
 # control-service certificate named after its hostname
-# (`create-control-certificate`), and one certificate per node whose common
-# name is the node's UUID (`create-node-certificate`, run once per node).
+# (`create-control-certificate`), one certificate per node whose common
+# name is the node's UUID (`create-node-certificate`, run once per node), and
+# one API user certificate per user (`create-api-certificate <username>`).
 #
 # Each machine gets a directory of its own under var.out_dir, with the files
 # named as the guide renames them in /etc/flocker: the directory 0700 and the
@@ -13,6 +14,11 @@
 #
 #   flocker/control-service/  cluster.crt  control-service.crt  control-service.key
 #   flocker/<node UUID>/      cluster.crt  node.crt             node.key
+#   flocker/api-users/        cluster.crt  <username>.crt       <username>.key
+#
+# Hand each API user cluster.crt and their own pair (flocker-deploy wants them
+# renamed user.crt and user.key); they authenticate every API request with it:
+#   curl --cacert cluster.crt --cert alice.crt --key alice.key https://<control hostname>:4523/v1/...
 
 terraform {
   required_providers {
@@ -53,6 +59,17 @@ variable "node_uuids" {
   }
 }
 
+variable "api_users" {
+  description = "The API users, one certificate each: whoever drives the control service's REST API or the CLI."
+  type        = set(string)
+  default     = ["alice"]
+
+  validation {
+    condition     = alltrue([for user in var.api_users : can(regex("^[A-Za-z0-9._-]+$", user))])
+    error_message = "A username names its files (<username>.crt): letters, digits, dot, underscore and hyphen only."
+  }
+}
+
 variable "out_dir" {
   description = "Where the per-machine directories are written."
   type        = string
@@ -81,8 +98,19 @@ resource "mtls_client_cert" "node" {
   subject            = { common_name = each.key }
 }
 
+# An API user, as flocker-ca names one: the common name user-<username>,
+# client authentication only.
+resource "mtls_client_cert" "api_user" {
+  for_each = var.api_users
+
+  ca_cert_pem        = mtls_root_ca.cluster.cert_pem
+  ca_private_key_pem = mtls_root_ca.cluster.private_key_pem
+  subject            = { common_name = "user-${each.key}" }
+}
+
 locals {
   control_dir = "${var.out_dir}/control-service"
+  api_dir     = "${var.out_dir}/api-users"
 }
 
 resource "local_file" "control_cluster_cert" {
@@ -133,6 +161,31 @@ resource "local_sensitive_file" "node_key" {
   directory_permission = "0700"
 }
 
+resource "local_file" "api_cluster_cert" {
+  filename             = "${local.api_dir}/cluster.crt"
+  content              = mtls_root_ca.cluster.cert_pem
+  file_permission      = "0644"
+  directory_permission = "0700"
+}
+
+resource "local_file" "api_user_cert" {
+  for_each = mtls_client_cert.api_user
+
+  filename             = "${local.api_dir}/${each.key}.crt"
+  content              = each.value.cert_pem
+  file_permission      = "0644"
+  directory_permission = "0700"
+}
+
+resource "local_sensitive_file" "api_user_key" {
+  for_each = mtls_client_cert.api_user
+
+  filename             = "${local.api_dir}/${each.key}.key"
+  content              = each.value.private_key_pem
+  file_permission      = "0600"
+  directory_permission = "0700"
+}
+
 # Which directory goes to which machine.
 output "node_directories" {
   value = { for uuid in var.node_uuids : uuid => "${var.out_dir}/${uuid}" }
@@ -140,4 +193,8 @@ output "node_directories" {
 
 output "control_service_directory" {
   value = local.control_dir
+}
+
+output "api_user_directory" {
+  value = local.api_dir
 }

@@ -60,12 +60,12 @@ var exampleChecks = map[string]func(t *testing.T, run *exampleRun, fixtures *exa
 // configuration: it declares every provider it uses, mtls as
 // "mtlsforge/mtls" and every other one with a version constraint.
 //
-// Providers other than mtls (local, aws, azurerm, kubernetes, random) cannot
-// be installed here. Their blocks, and whatever refers to them, are removed
-// before init, and the test logs what it removed: for such a directory it
-// proves that every mtls resource and data source is valid, applies and is
-// stable, not that the other providers' blocks are right (those were checked
-// by hand against the provider sources the examples name). Examples that call
+// Providers other than mtls (local, aws, azurerm, google, alicloud,
+// kubernetes, random) cannot be installed here. Their blocks, and whatever
+// refers to them, are removed before init, and the test logs what it removed:
+// for such a directory it proves that every mtls resource and data source is
+// valid, applies and is stable. TestExamplesMatchProviderSchemas checks the
+// other providers' blocks against their schemas. Examples that call
 // provider functions need Terraform 1.8+: with an older CLI they are skipped,
 // and make test-opentofu runs them.
 func TestAccExamples(t *testing.T) {
@@ -200,15 +200,17 @@ func (r *exampleRun) outputs(t *testing.T) map[string]string {
 	return out
 }
 
-// stateValues returns the attributes of every instance of a resource type in
-// state, by index key ("" for a single instance).
-func (r *exampleRun) stateValues(t *testing.T, resourceType string) map[string]map[string]any {
+// stateValues returns the attributes of every instance of a resource in
+// state, by index key ("" for a single instance). address is TYPE, for every
+// resource of that type, or TYPE.NAME for one.
+func (r *exampleRun) stateValues(t *testing.T, address string) map[string]map[string]any {
 	t.Helper()
 	var state struct {
 		Values struct {
 			RootModule struct {
 				Resources []struct {
 					Type   string         `json:"type"`
+					Name   string         `json:"name"`
 					Index  any            `json:"index"`
 					Values map[string]any `json:"values"`
 				} `json:"resources"`
@@ -220,7 +222,7 @@ func (r *exampleRun) stateValues(t *testing.T, resourceType string) map[string]m
 	}
 	found := map[string]map[string]any{}
 	for _, res := range state.Values.RootModule.Resources {
-		if res.Type == resourceType {
+		if res.Type == address || res.Type+"."+res.Name == address {
 			key := ""
 			if res.Index != nil {
 				key = fmt.Sprint(res.Index)
@@ -716,7 +718,9 @@ func checkClientCSRPKCS12Example(t *testing.T, run *exampleRun, fixtures *exampl
 }
 
 // checkFlockerExample checks the node certificates the fleet example issues:
-// one per UUID, known by its UUID alone, signed by the cluster CA.
+// one per UUID, known by its UUID alone, signed by the cluster CA; and the
+// API user certificates: one per user, named user-<username> as flocker-ca
+// names them, for client authentication.
 func checkFlockerExample(t *testing.T, run *exampleRun, _ *exampleFixtures) {
 	roots := run.stateValues(t, "mtls_root_ca")
 	rootCerts, err := pki.ParseCertificatesPEM(fmt.Sprint(roots[""]["cert_pem"]))
@@ -725,7 +729,7 @@ func checkFlockerExample(t *testing.T, run *exampleRun, _ *exampleFixtures) {
 	}
 	pool := x509.NewCertPool()
 	pool.AddCert(rootCerts[0])
-	nodes := run.stateValues(t, "mtls_client_cert")
+	nodes := run.stateValues(t, "mtls_client_cert.node")
 	if len(nodes) != 3 {
 		t.Fatalf("%d node certificates, want one per default node UUID (3)", len(nodes))
 	}
@@ -744,5 +748,20 @@ func checkFlockerExample(t *testing.T, run *exampleRun, _ *exampleFixtures) {
 		if _, err := cert.Verify(x509.VerifyOptions{Roots: pool, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
 			t.Errorf("node %s: %v", uuid, err)
 		}
+	}
+
+	users := run.stateValues(t, "mtls_client_cert.api_user")
+	if len(users) != 1 || users["alice"] == nil {
+		t.Fatalf("API user certificates %v, want one for the default user alice", users)
+	}
+	certs, err := pki.ParseCertificatesPEM(fmt.Sprint(users["alice"]["cert_pem"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := certs[0].Subject.String(); got != "CN=user-alice" {
+		t.Errorf("API user alice: subject %q, want CN=user-alice", got)
+	}
+	if _, err := certs[0].Verify(x509.VerifyOptions{Roots: pool, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
+		t.Errorf("API user alice: %v", err)
 	}
 }
