@@ -86,7 +86,7 @@ variable "ingress" {
 }
 
 variable "vswitch_ids" {
-  description = "Way 1: vSwitches in at least two zones that ALB supports, in the cluster's VPC."
+  description = "Way 1: vSwitches in at least two zones that ALB supports, in the cluster's VPC (the defaults are placeholders)."
   type        = list(string)
   default     = ["vsw-zone-a", "vsw-zone-b"]
 }

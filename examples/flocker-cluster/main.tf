@@ -1,9 +1,17 @@
 # A Flocker cluster's TLS, as Flocker's guide to cluster authentication
 # makes it by hand with flocker-ca: a cluster CA (`flocker-ca initialize`), a
-# control-service certificate named after its hostname
-# (`create-control-certificate`), one certificate per node whose common
-# name is the node's UUID (`create-node-certificate`, run once per node), and
-# one API user certificate per user (`create-api-certificate <username>`).
+# control-service certificate for its hostname (`create-control-certificate
+# <hostname>`), one certificate per node, known by the node's UUID
+# (`create-node-certificate`, run once per node), and one API user
+# certificate per user (`create-api-certificate <username>`).
+#
+# The names inside the certificates are flocker-ca's, which Flocker checks:
+# the control service accepts node agents only with a common name that
+# starts with "node-" and API clients only with one that starts with "user-"
+# (flocker/ca/_validation.py), and reads a node's UUID from what follows
+# "node-". The control service's certificate has the common name
+# "control-service" and its hostname as subject alternative name. Every
+# certificate carries the cluster's UUID as organizational unit.
 #
 # Each machine gets a directory of its own under var.out_dir, with the files
 # named as the guide renames them in /etc/flocker: the directory 0700 and the
@@ -36,6 +44,17 @@ variable "cluster_name" {
   description = "The name that identifies the cluster: the CA's common name."
   type        = string
   default     = "mycluster"
+}
+
+variable "cluster_uuid" {
+  description = "The cluster's UUID, which flocker-ca initialize makes up (uuidgen | tr A-F a-f): every certificate's organizational unit."
+  type        = string
+  default     = "3f2c9a1e-7b4d-4e6f-8a90-1c2d3e4f5a6b"
+
+  validation {
+    condition     = can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.cluster_uuid))
+    error_message = "The cluster UUID must be a lower-case UUID such as 3f2c9a1e-7b4d-4e6f-8a90-1c2d3e4f5a6b (uuidgen | tr A-F a-f)."
+  }
 }
 
 variable "control_hostname" {
@@ -78,24 +97,25 @@ variable "out_dir" {
 
 # cluster.crt and cluster.key. The CA signs the leaves itself.
 resource "mtls_root_ca" "cluster" {
-  subject         = { common_name = var.cluster_name }
+  subject         = { common_name = var.cluster_name, organizational_unit = var.cluster_uuid }
   max_path_length = 0
 }
 
 resource "mtls_server_cert" "control" {
   ca_cert_pem        = mtls_root_ca.cluster.cert_pem
   ca_private_key_pem = mtls_root_ca.cluster.private_key_pem
-  subject            = { common_name = var.control_hostname }
+  subject            = { common_name = "control-service", organizational_unit = var.cluster_uuid }
   dns_names          = [var.control_hostname]
 }
 
-# A node is known by its UUID alone: the common name, and no other name.
+# A node is known by its UUID alone: the common name node-<UUID>, and no
+# other name.
 resource "mtls_client_cert" "node" {
   for_each = var.node_uuids
 
   ca_cert_pem        = mtls_root_ca.cluster.cert_pem
   ca_private_key_pem = mtls_root_ca.cluster.private_key_pem
-  subject            = { common_name = each.key }
+  subject            = { common_name = "node-${each.key}", organizational_unit = var.cluster_uuid }
 }
 
 # An API user, as flocker-ca names one: the common name user-<username>,
@@ -105,7 +125,7 @@ resource "mtls_client_cert" "api_user" {
 
   ca_cert_pem        = mtls_root_ca.cluster.cert_pem
   ca_private_key_pem = mtls_root_ca.cluster.private_key_pem
-  subject            = { common_name = "user-${each.key}" }
+  subject            = { common_name = "user-${each.key}", organizational_unit = var.cluster_uuid }
 }
 
 locals {

@@ -717,11 +717,15 @@ func checkClientCSRPKCS12Example(t *testing.T, run *exampleRun, fixtures *exampl
 	}
 }
 
-// checkFlockerExample checks the node certificates the fleet example issues:
-// one per UUID, known by its UUID alone, signed by the cluster CA; and the
-// API user certificates: one per user, named user-<username> as flocker-ca
-// names them, for client authentication.
+// checkFlockerExample checks the certificates the fleet example issues
+// against what Flocker's control service accepts (flocker/ca/_validation.py):
+// a node agent's common name must start with "node-", an API client's with
+// "user-"; and against what flocker-ca makes: the control service's common
+// name is "control-service", with its hostname as subject alternative name,
+// and every certificate has the cluster's UUID as organizational unit. Node
+// certificates are one per UUID, known by it alone; API users one per user.
 func checkFlockerExample(t *testing.T, run *exampleRun, _ *exampleFixtures) {
+	const clusterUUID = "3f2c9a1e-7b4d-4e6f-8a90-1c2d3e4f5a6b" // the example's default
 	roots := run.stateValues(t, "mtls_root_ca")
 	rootCerts, err := pki.ParseCertificatesPEM(fmt.Sprint(roots[""]["cert_pem"]))
 	if err != nil {
@@ -729,24 +733,41 @@ func checkFlockerExample(t *testing.T, run *exampleRun, _ *exampleFixtures) {
 	}
 	pool := x509.NewCertPool()
 	pool.AddCert(rootCerts[0])
-	nodes := run.stateValues(t, "mtls_client_cert.node")
-	if len(nodes) != 3 {
-		t.Fatalf("%d node certificates, want one per default node UUID (3)", len(nodes))
-	}
-	for uuid, values := range nodes {
+	// leaf parses the certificate of one instance, checks its subject (the
+	// common name and the cluster's UUID, nothing else) and that it verifies
+	// against the cluster CA for usage.
+	leaf := func(what string, values map[string]any, commonName string, usage x509.ExtKeyUsage) *x509.Certificate {
+		t.Helper()
 		certs, err := pki.ParseCertificatesPEM(fmt.Sprint(values["cert_pem"]))
 		if err != nil {
 			t.Fatal(err)
 		}
 		cert := certs[0]
-		if cert.Subject.String() != "CN="+uuid {
-			t.Errorf("node %s: subject %q, want CN=%s alone", uuid, cert.Subject, uuid)
+		if want := "CN=" + commonName + ",OU=" + clusterUUID; cert.Subject.String() != want {
+			t.Errorf("%s: subject %q, want %s", what, cert.Subject, want)
 		}
+		if _, err := cert.Verify(x509.VerifyOptions{Roots: pool, KeyUsages: []x509.ExtKeyUsage{usage}}); err != nil {
+			t.Errorf("%s: %v", what, err)
+		}
+		return cert
+	}
+	if got := rootCerts[0].Subject.OrganizationalUnit; len(got) != 1 || got[0] != clusterUUID {
+		t.Errorf("cluster CA: organizational unit %q, want the cluster UUID", got)
+	}
+
+	control := leaf("control service", run.stateValues(t, "mtls_server_cert.control")[""], "control-service", x509.ExtKeyUsageServerAuth)
+	if err := control.VerifyHostname("control.flocker.example.internal"); err != nil {
+		t.Errorf("control service: %v", err)
+	}
+
+	nodes := run.stateValues(t, "mtls_client_cert.node")
+	if len(nodes) != 3 {
+		t.Fatalf("%d node certificates, want one per default node UUID (3)", len(nodes))
+	}
+	for uuid, values := range nodes {
+		cert := leaf("node "+uuid, values, "node-"+uuid, x509.ExtKeyUsageClientAuth)
 		if len(cert.DNSNames)+len(cert.IPAddresses)+len(cert.EmailAddresses)+len(cert.URIs) != 0 {
 			t.Errorf("node %s: has subject alternative names, want none", uuid)
-		}
-		if _, err := cert.Verify(x509.VerifyOptions{Roots: pool, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
-			t.Errorf("node %s: %v", uuid, err)
 		}
 	}
 
@@ -754,14 +775,5 @@ func checkFlockerExample(t *testing.T, run *exampleRun, _ *exampleFixtures) {
 	if len(users) != 1 || users["alice"] == nil {
 		t.Fatalf("API user certificates %v, want one for the default user alice", users)
 	}
-	certs, err := pki.ParseCertificatesPEM(fmt.Sprint(users["alice"]["cert_pem"]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := certs[0].Subject.String(); got != "CN=user-alice" {
-		t.Errorf("API user alice: subject %q, want CN=user-alice", got)
-	}
-	if _, err := certs[0].Verify(x509.VerifyOptions{Roots: pool, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
-		t.Errorf("API user alice: %v", err)
-	}
+	leaf("API user alice", users["alice"], "user-alice", x509.ExtKeyUsageClientAuth)
 }
