@@ -3,9 +3,8 @@
 # S3 and the CRLs of its CAs, and passes the verified certificate to the
 # targets in the X-Amzn-Mtls-Clientcert-* headers. It works on any existing
 # bucket, with or without versioning. The tests init, validate and apply its
-# mtls resources; the aws attributes were checked in the aws provider's Go
-# source (internal/service/elbv2/trust_store.go, trust_store_revocation.go and
-# s3/object.go of the 5.x line; the 6.0 upgrade guide changes none of them).
+# mtls resources; the aws blocks are checked against the aws provider's 6.0.0
+# schema (internal/provider/testdata/provider-schemas).
 
 terraform {
   required_providers {

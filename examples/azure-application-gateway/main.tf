@@ -5,10 +5,11 @@
 # This file is a scenario to read and adapt, not a module to apply as is:
 # it needs an existing resource group, subnet and public IP (variables), and
 # the azurerm provider with credentials. The tests init, validate and apply
-# its mtls resources; the azurerm attribute names were checked against the
-# azurerm 5.2.0 source (internal/services/network/application_gateway_resource.go),
+# its mtls resources; the azurerm and random blocks are checked against the
+# providers' schemas (internal/provider/testdata/provider-schemas: azurerm
+# 5.2.0, read from internal/services/network/application_gateway_resource.go,
 # where 5.0 removed ssl_profile.verify_client_cert_issuer_dn in favour of
-# verify_client_certificate_issuer_dn.
+# verify_client_certificate_issuer_dn).
 
 terraform {
   required_providers {
@@ -17,7 +18,7 @@ terraform {
     }
     azurerm = {
       source  = "hashicorp/azurerm"
-      version = "~> 5.0"
+      version = "~> 5.2"
     }
     random = {
       source  = "hashicorp/random"

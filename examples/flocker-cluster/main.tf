@@ -1,8 +1,17 @@
 # A Flocker cluster's TLS, as Flocker's guide to cluster authentication
 # makes it by hand with flocker-ca: a cluster CA (`flocker-ca initialize`), a
-# control-service certificate named after its hostname
-# (`create-control-certificate`), and one certificate per node whose common
-# name is the node's UUID (`create-node-certificate`, run once per node).
+# control-service certificate for its hostname (`create-control-certificate
+# <hostname>`), one certificate per node, known by the node's UUID
+# (`create-node-certificate`, run once per node), and one API user
+# certificate per user (`create-api-certificate <username>`).
+#
+# The names inside the certificates are flocker-ca's, which Flocker checks:
+# the control service accepts node agents only with a common name that
+# starts with "node-" and API clients only with one that starts with "user-"
+# (flocker/ca/_validation.py), and reads a node's UUID from what follows
+# "node-". The control service's certificate has the common name
+# "control-service" and its hostname as subject alternative name. Every
+# certificate carries the cluster's UUID as organizational unit.
 #
 # Each machine gets a directory of its own under var.out_dir, with the files
 # named as the guide renames them in /etc/flocker: the directory 0700 and the
@@ -13,6 +22,11 @@
 #
 #   flocker/control-service/  cluster.crt  control-service.crt  control-service.key
 #   flocker/<node UUID>/      cluster.crt  node.crt             node.key
+#   flocker/api-users/        cluster.crt  <username>.crt       <username>.key
+#
+# Hand each API user cluster.crt and their own pair (flocker-deploy wants them
+# renamed user.crt and user.key); they authenticate every API request with it:
+#   curl --cacert cluster.crt --cert alice.crt --key alice.key https://<control hostname>:4523/v1/...
 
 terraform {
   required_providers {
@@ -30,6 +44,17 @@ variable "cluster_name" {
   description = "The name that identifies the cluster: the CA's common name."
   type        = string
   default     = "mycluster"
+}
+
+variable "cluster_uuid" {
+  description = "The cluster's UUID, which flocker-ca initialize makes up (uuidgen | tr A-F a-f): every certificate's organizational unit."
+  type        = string
+  default     = "3f2c9a1e-7b4d-4e6f-8a90-1c2d3e4f5a6b"
+
+  validation {
+    condition     = can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.cluster_uuid))
+    error_message = "The cluster UUID must be a lower-case UUID such as 3f2c9a1e-7b4d-4e6f-8a90-1c2d3e4f5a6b (uuidgen | tr A-F a-f)."
+  }
 }
 
 variable "control_hostname" {
@@ -53,6 +78,17 @@ variable "node_uuids" {
   }
 }
 
+variable "api_users" {
+  description = "The API users, one certificate each: whoever drives the control service's REST API or the CLI."
+  type        = set(string)
+  default     = ["alice"]
+
+  validation {
+    condition     = alltrue([for user in var.api_users : can(regex("^[A-Za-z0-9._-]+$", user))])
+    error_message = "A username names its files (<username>.crt): letters, digits, dot, underscore and hyphen only."
+  }
+}
+
 variable "out_dir" {
   description = "Where the per-machine directories are written."
   type        = string
@@ -61,28 +97,40 @@ variable "out_dir" {
 
 # cluster.crt and cluster.key. The CA signs the leaves itself.
 resource "mtls_root_ca" "cluster" {
-  subject         = { common_name = var.cluster_name }
+  subject         = { common_name = var.cluster_name, organizational_unit = var.cluster_uuid }
   max_path_length = 0
 }
 
 resource "mtls_server_cert" "control" {
   ca_cert_pem        = mtls_root_ca.cluster.cert_pem
   ca_private_key_pem = mtls_root_ca.cluster.private_key_pem
-  subject            = { common_name = var.control_hostname }
+  subject            = { common_name = "control-service", organizational_unit = var.cluster_uuid }
   dns_names          = [var.control_hostname]
 }
 
-# A node is known by its UUID alone: the common name, and no other name.
+# A node is known by its UUID alone: the common name node-<UUID>, and no
+# other name.
 resource "mtls_client_cert" "node" {
   for_each = var.node_uuids
 
   ca_cert_pem        = mtls_root_ca.cluster.cert_pem
   ca_private_key_pem = mtls_root_ca.cluster.private_key_pem
-  subject            = { common_name = each.key }
+  subject            = { common_name = "node-${each.key}", organizational_unit = var.cluster_uuid }
+}
+
+# An API user, as flocker-ca names one: the common name user-<username>,
+# client authentication only.
+resource "mtls_client_cert" "api_user" {
+  for_each = var.api_users
+
+  ca_cert_pem        = mtls_root_ca.cluster.cert_pem
+  ca_private_key_pem = mtls_root_ca.cluster.private_key_pem
+  subject            = { common_name = "user-${each.key}", organizational_unit = var.cluster_uuid }
 }
 
 locals {
   control_dir = "${var.out_dir}/control-service"
+  api_dir     = "${var.out_dir}/api-users"
 }
 
 resource "local_file" "control_cluster_cert" {
@@ -133,6 +181,31 @@ resource "local_sensitive_file" "node_key" {
   directory_permission = "0700"
 }
 
+resource "local_file" "api_cluster_cert" {
+  filename             = "${local.api_dir}/cluster.crt"
+  content              = mtls_root_ca.cluster.cert_pem
+  file_permission      = "0644"
+  directory_permission = "0700"
+}
+
+resource "local_file" "api_user_cert" {
+  for_each = mtls_client_cert.api_user
+
+  filename             = "${local.api_dir}/${each.key}.crt"
+  content              = each.value.cert_pem
+  file_permission      = "0644"
+  directory_permission = "0700"
+}
+
+resource "local_sensitive_file" "api_user_key" {
+  for_each = mtls_client_cert.api_user
+
+  filename             = "${local.api_dir}/${each.key}.key"
+  content              = each.value.private_key_pem
+  file_permission      = "0600"
+  directory_permission = "0700"
+}
+
 # Which directory goes to which machine.
 output "node_directories" {
   value = { for uuid in var.node_uuids : uuid => "${var.out_dir}/${uuid}" }
@@ -140,4 +213,8 @@ output "node_directories" {
 
 output "control_service_directory" {
   value = local.control_dir
+}
+
+output "api_user_directory" {
+  value = local.api_dir
 }

@@ -60,12 +60,12 @@ var exampleChecks = map[string]func(t *testing.T, run *exampleRun, fixtures *exa
 // configuration: it declares every provider it uses, mtls as
 // "mtlsforge/mtls" and every other one with a version constraint.
 //
-// Providers other than mtls (local, aws, azurerm, kubernetes, random) cannot
-// be installed here. Their blocks, and whatever refers to them, are removed
-// before init, and the test logs what it removed: for such a directory it
-// proves that every mtls resource and data source is valid, applies and is
-// stable, not that the other providers' blocks are right (those were checked
-// by hand against the provider sources the examples name). Examples that call
+// Providers other than mtls (local, aws, azurerm, google, alicloud,
+// kubernetes, random) cannot be installed here. Their blocks, and whatever
+// refers to them, are removed before init, and the test logs what it removed:
+// for such a directory it proves that every mtls resource and data source is
+// valid, applies and is stable. TestExamplesMatchProviderSchemas checks the
+// other providers' blocks against their schemas. Examples that call
 // provider functions need Terraform 1.8+: with an older CLI they are skipped,
 // and make test-opentofu runs them.
 func TestAccExamples(t *testing.T) {
@@ -200,15 +200,17 @@ func (r *exampleRun) outputs(t *testing.T) map[string]string {
 	return out
 }
 
-// stateValues returns the attributes of every instance of a resource type in
-// state, by index key ("" for a single instance).
-func (r *exampleRun) stateValues(t *testing.T, resourceType string) map[string]map[string]any {
+// stateValues returns the attributes of every instance of a resource in
+// state, by index key ("" for a single instance). address is TYPE, for every
+// resource of that type, or TYPE.NAME for one.
+func (r *exampleRun) stateValues(t *testing.T, address string) map[string]map[string]any {
 	t.Helper()
 	var state struct {
 		Values struct {
 			RootModule struct {
 				Resources []struct {
 					Type   string         `json:"type"`
+					Name   string         `json:"name"`
 					Index  any            `json:"index"`
 					Values map[string]any `json:"values"`
 				} `json:"resources"`
@@ -220,7 +222,7 @@ func (r *exampleRun) stateValues(t *testing.T, resourceType string) map[string]m
 	}
 	found := map[string]map[string]any{}
 	for _, res := range state.Values.RootModule.Resources {
-		if res.Type == resourceType {
+		if res.Type == address || res.Type+"."+res.Name == address {
 			key := ""
 			if res.Index != nil {
 				key = fmt.Sprint(res.Index)
@@ -715,9 +717,15 @@ func checkClientCSRPKCS12Example(t *testing.T, run *exampleRun, fixtures *exampl
 	}
 }
 
-// checkFlockerExample checks the node certificates the fleet example issues:
-// one per UUID, known by its UUID alone, signed by the cluster CA.
+// checkFlockerExample checks the certificates the fleet example issues
+// against what Flocker's control service accepts (flocker/ca/_validation.py):
+// a node agent's common name must start with "node-", an API client's with
+// "user-"; and against what flocker-ca makes: the control service's common
+// name is "control-service", with its hostname as subject alternative name,
+// and every certificate has the cluster's UUID as organizational unit. Node
+// certificates are one per UUID, known by it alone; API users one per user.
 func checkFlockerExample(t *testing.T, run *exampleRun, _ *exampleFixtures) {
+	const clusterUUID = "3f2c9a1e-7b4d-4e6f-8a90-1c2d3e4f5a6b" // the example's default
 	roots := run.stateValues(t, "mtls_root_ca")
 	rootCerts, err := pki.ParseCertificatesPEM(fmt.Sprint(roots[""]["cert_pem"]))
 	if err != nil {
@@ -725,24 +733,47 @@ func checkFlockerExample(t *testing.T, run *exampleRun, _ *exampleFixtures) {
 	}
 	pool := x509.NewCertPool()
 	pool.AddCert(rootCerts[0])
-	nodes := run.stateValues(t, "mtls_client_cert")
-	if len(nodes) != 3 {
-		t.Fatalf("%d node certificates, want one per default node UUID (3)", len(nodes))
-	}
-	for uuid, values := range nodes {
+	// leaf parses the certificate of one instance, checks its subject (the
+	// common name and the cluster's UUID, nothing else) and that it verifies
+	// against the cluster CA for usage.
+	leaf := func(what string, values map[string]any, commonName string, usage x509.ExtKeyUsage) *x509.Certificate {
+		t.Helper()
 		certs, err := pki.ParseCertificatesPEM(fmt.Sprint(values["cert_pem"]))
 		if err != nil {
 			t.Fatal(err)
 		}
 		cert := certs[0]
-		if cert.Subject.String() != "CN="+uuid {
-			t.Errorf("node %s: subject %q, want CN=%s alone", uuid, cert.Subject, uuid)
+		if want := "CN=" + commonName + ",OU=" + clusterUUID; cert.Subject.String() != want {
+			t.Errorf("%s: subject %q, want %s", what, cert.Subject, want)
 		}
+		if _, err := cert.Verify(x509.VerifyOptions{Roots: pool, KeyUsages: []x509.ExtKeyUsage{usage}}); err != nil {
+			t.Errorf("%s: %v", what, err)
+		}
+		return cert
+	}
+	if got := rootCerts[0].Subject.OrganizationalUnit; len(got) != 1 || got[0] != clusterUUID {
+		t.Errorf("cluster CA: organizational unit %q, want the cluster UUID", got)
+	}
+
+	control := leaf("control service", run.stateValues(t, "mtls_server_cert.control")[""], "control-service", x509.ExtKeyUsageServerAuth)
+	if err := control.VerifyHostname("control.flocker.example.internal"); err != nil {
+		t.Errorf("control service: %v", err)
+	}
+
+	nodes := run.stateValues(t, "mtls_client_cert.node")
+	if len(nodes) != 3 {
+		t.Fatalf("%d node certificates, want one per default node UUID (3)", len(nodes))
+	}
+	for uuid, values := range nodes {
+		cert := leaf("node "+uuid, values, "node-"+uuid, x509.ExtKeyUsageClientAuth)
 		if len(cert.DNSNames)+len(cert.IPAddresses)+len(cert.EmailAddresses)+len(cert.URIs) != 0 {
 			t.Errorf("node %s: has subject alternative names, want none", uuid)
 		}
-		if _, err := cert.Verify(x509.VerifyOptions{Roots: pool, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
-			t.Errorf("node %s: %v", uuid, err)
-		}
 	}
+
+	users := run.stateValues(t, "mtls_client_cert.api_user")
+	if len(users) != 1 || users["alice"] == nil {
+		t.Fatalf("API user certificates %v, want one for the default user alice", users)
+	}
+	leaf("API user alice", users["alice"], "user-alice", x509.ExtKeyUsageClientAuth)
 }
