@@ -145,7 +145,7 @@ func importRootCA(certPath, keyPath, passphrase string, now time.Time) (*rootCAM
 	c.PermittedEmailAddresses = optionalList(cert.PermittedEmailAddresses)
 	c.PermittedURIDomains = optionalList(cert.PermittedURIDomains)
 	setCertificateOutputs(m.parts(), cert, nil, now, &diags)
-	setKeyOutputs(b, key, &diags)
+	setKeyOutputs(b, key, configuredSecret{b.PrivateKeyPassphrase, "private_key_passphrase"}, &diags)
 	if diags.HasError() {
 		return nil, diags
 	}
