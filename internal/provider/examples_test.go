@@ -130,6 +130,13 @@ func TestAccExamples(t *testing.T) {
 // later, or an OpenTofu (1.7 or later) that reports its own version.
 func cliSupportsProviderFunctions(t *testing.T, tf, cliConfig string) bool {
 	t.Helper()
+	return cliAtLeast(t, tf, cliConfig, 1, 8)
+}
+
+// cliAtLeast tells whether the CLI (Terraform, or OpenTofu by its own
+// version) is major.minor or later.
+func cliAtLeast(t *testing.T, tf, cliConfig string, wantMajor, wantMinor int) bool {
+	t.Helper()
 	cmd := exec.CommandContext(t.Context(), tf, "version", "-json")
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1")
 	out, err := cmd.Output()
@@ -150,7 +157,7 @@ func cliSupportsProviderFunctions(t *testing.T, tf, cliConfig string) bool {
 	if _, err := fmt.Sscanf(version.TerraformVersion, "%d.%d", &major, &minor); err != nil {
 		t.Fatalf("%s version %q: %v", tf, version.TerraformVersion, err)
 	}
-	return major > 1 || major == 1 && minor >= 8
+	return major > wantMajor || major == wantMajor && minor >= wantMinor
 }
 
 func callsProviderFunctions(files map[string][]byte) bool {
