@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -44,6 +45,10 @@ var exampleVars = map[string]map[string]string{
 		"client_key_file":       "{dir}/myclient-pass.key",
 		"client_key_passphrase": exampleSecret,
 		"p12_password":          exampleSecret,
+	},
+	// The external CA's key, read from the fixture file.
+	"write-only": {
+		"ca_private_key_pem": "{file}{dir}/external-ca.key",
 	},
 }
 
@@ -82,6 +87,7 @@ func TestAccExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	functions := cliSupportsProviderFunctions(t, tf, cliConfig)
+	writeOnly := cliAtLeast(t, tf, cliConfig, 1, 11)
 	dirs := exampleDirs(t, root)
 	if len(dirs) < 10 {
 		t.Fatalf("found only %d example directories under %s", len(dirs), root)
@@ -92,6 +98,9 @@ func TestAccExamples(t *testing.T) {
 			checkExampleProviders(t, files)
 			if !functions && callsProviderFunctions(files) {
 				t.Skipf("calls provider functions, which need Terraform 1.8+ or OpenTofu; %s is older (make test-opentofu runs this one)", tf)
+			}
+			if !writeOnly && setsWriteOnlyArguments(files) {
+				t.Skipf("sets write-only arguments, which need Terraform 1.11+ or OpenTofu 1.11+; %s is older (make test-terraform-latest and make test-opentofu run this one)", tf)
 			}
 			kept, removed := stripForeignProviders(t, files)
 			if len(removed) > 0 {
@@ -158,6 +167,17 @@ func cliAtLeast(t *testing.T, tf, cliConfig string, wantMajor, wantMinor int) bo
 		t.Fatalf("%s version %q: %v", tf, version.TerraformVersion, err)
 	}
 	return major > wantMajor || major == wantMajor && minor >= wantMinor
+}
+
+var writeOnlyArgument = regexp.MustCompile(`(?m)^\s*[a-z_]+_wo\s*=`)
+
+func setsWriteOnlyArguments(files map[string][]byte) bool {
+	for _, content := range files {
+		if writeOnlyArgument.Match(content) {
+			return true
+		}
+	}
+	return false
 }
 
 func callsProviderFunctions(files map[string][]byte) bool {
@@ -250,7 +270,15 @@ func (r *exampleRun) writeVars(t *testing.T, files map[string][]byte, overrides 
 		}
 	}
 	for name, value := range overrides {
-		values[name] = strings.ReplaceAll(value, "{dir}", r.dir)
+		value = strings.ReplaceAll(value, "{dir}", r.dir)
+		if file, ok := strings.CutPrefix(value, "{file}"); ok {
+			content, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			value = string(content)
+		}
+		values[name] = value
 	}
 	data, err := json.Marshal(values)
 	if err != nil {
@@ -640,6 +668,24 @@ func newExampleFixtures(t *testing.T) *exampleFixtures {
 	f.files["ca-bundle.pem"] = pki.EncodeCertificatesPEM(oldRoot, partnerRoot)
 	f.files["partner-client.pem"] = pki.EncodeCertificatesPEM(leaf("client.partner.example", x509.ExtKeyUsageClientAuth))
 	f.files["vendor.pem"] = pki.EncodeCertificatesPEM(leaf("api.vendor.example", x509.ExtKeyUsageServerAuth))
+
+	// examples/write-only: a CA kept outside the configuration, valid long
+	// enough for the intermediate it signs.
+	externalKey := newKey()
+	externalCA, err := testtools.SignCertificate(&x509.Certificate{
+		Subject: pkix.Name{CommonName: "Example External CA"}, IsCA: true, BasicConstraintsValid: true,
+		KeyUsage:  x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(20 * 8760 * time.Hour),
+	}, nil, externalKey, externalKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	encoded, err := pki.EncodeKey(externalKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.files["external-ca.pem"] = pki.EncodeCertificatesPEM(externalCA)
+	f.files["external-ca.key"] = encoded.PKCS8PEM
 	return f
 }
 

@@ -8,6 +8,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -465,5 +467,73 @@ resource "mtls_truststore" "t" {
 				}},
 			})
 		})
+	}
+}
+
+// TestAccWriteOnly_stateSize issues 100 client certificates from an external
+// CA with ca_private_key_pem and again with ca_private_key_pem_wo, and logs
+// the bytes of each terraform.tfstate: the write-only fleet's state holds no
+// copy of the CA key (the plain one holds one per certificate) and is
+// smaller by about that much; both fleets plan empty a second time.
+func TestAccWriteOnly_stateSize(t *testing.T) {
+	const fleet = 100
+	plain := newTerraformCLI(t)
+	if !cliAtLeast(t, plain.tf, "", 1, 11) {
+		t.Skipf("write-only arguments need Terraform 1.11 or later; %s is older", plain.tf)
+	}
+	ca := newExternalCA(t, "Fleet CA")
+	vars, err := json.Marshal(map[string]string{"ca_cert_pem": ca.certPEM, "ca_key_pem": ca.keyPEM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := func(arg string) string {
+		return fmt.Sprintf(`
+variable "ca_cert_pem" {
+  type = string
+}
+
+variable "ca_key_pem" {
+  type      = string
+  sensitive = true
+}
+
+resource "mtls_client_cert" "fleet" {
+  count           = %d
+  ca_cert_pem     = var.ca_cert_pem
+  %s = var.ca_key_pem
+  email_addresses = ["node${count.index}@example.com"]
+}
+`, fleet, arg)
+	}
+	writeOnly := *plain
+	writeOnly.dir = t.TempDir()
+	keyLines := pemBodyLines(ca.keyPEM)
+	size := map[string]int{}
+	for _, c := range []struct {
+		name string
+		cli  *terraformCLI
+		arg  string
+	}{{"ca_private_key_pem", plain, "ca_private_key_pem"}, {"ca_private_key_pem_wo", &writeOnly, "ca_private_key_pem_wo"}} {
+		writeFile(t, c.cli.dir, "terraform.tfvars.json", string(vars))
+		c.cli.Run(config(c.arg), "apply", "-auto-approve", "-input=false", "-json")
+		c.cli.Run(config(c.arg), "plan", "-input=false", "-json", "-detailed-exitcode")
+		state, err := os.ReadFile(filepath.Join(c.cli.dir, "terraform.tfstate"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		size[c.name] = len(state)
+		copies := strings.Count(string(state), keyLines[0])
+		t.Logf("%d client certificates signed with %s: terraform.tfstate is %d bytes and holds the CA key %d times", fleet, c.name, len(state), copies)
+		switch {
+		case c.cli == plain && copies != fleet:
+			t.Errorf("the plain fleet's state holds the CA key %d times, want %d: the leak check would not see a leak", copies, fleet)
+		case c.cli != plain && copies != 0:
+			t.Errorf("the write-only fleet's state holds the CA key %d times", copies)
+		}
+	}
+	saved := size["ca_private_key_pem"] - size["ca_private_key_pem_wo"]
+	t.Logf("write-only saves %d bytes (%.0f%%), %d per certificate", saved, 100*float64(saved)/float64(size["ca_private_key_pem"]), saved/fleet)
+	if saved < fleet*len(ca.keyPEM) {
+		t.Errorf("the write-only state is only %d bytes smaller, less than %d copies of the %d-byte CA key", saved, fleet, len(ca.keyPEM))
 	}
 }
