@@ -56,6 +56,7 @@ var exampleVars = map[string]map[string]string{
 var exampleChecks = map[string]func(t *testing.T, run *exampleRun, fixtures *exampleFixtures){
 	"client-csr-pkcs12": checkClientCSRPKCS12Example,
 	"flocker-cluster":   checkFlockerExample,
+	"write-only":        checkWriteOnlyExample,
 }
 
 // TestAccExamples runs every directory under examples/ through real
@@ -796,6 +797,34 @@ func checkFlockerExample(t *testing.T, run *exampleRun, _ *exampleFixtures) {
 		}
 		if _, err := cert.Verify(x509.VerifyOptions{Roots: pool, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
 			t.Errorf("node %s: %v", uuid, err)
+		}
+	}
+}
+
+// checkWriteOnlyExample checks that the state holds neither the external
+// CA's key nor the passwords the example passes write-only, and that the
+// server certificate verifies against that CA.
+func checkWriteOnlyExample(t *testing.T, run *exampleRun, fixtures *exampleFixtures) {
+	state, err := os.ReadFile(filepath.Join(run.dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := noSecretsIn("the example's terraform.tfstate", string(state), secretLines([]string{exampleSecret}, fixtures.files["external-ca.key"])); err != nil {
+		t.Error(err)
+	}
+	ca, err := pki.ParseCertificatesPEM(fixtures.files["external-ca.pem"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for address, cert := range run.stateValues(t, "mtls_server_cert") {
+		chain, err := pki.ParseCertificatesPEM(fmt.Sprint(cert["fullchain_pem"]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		roots := x509.NewCertPool()
+		roots.AddCert(ca[0])
+		if _, err := chain[0].Verify(x509.VerifyOptions{Roots: roots}); err != nil {
+			t.Errorf("%s does not verify against the external CA: %v", address, err)
 		}
 	}
 }
