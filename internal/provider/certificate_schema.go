@@ -240,7 +240,7 @@ func issuerAttributes(k certKind) map[string]schema.Attribute {
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1), exactlyOneOfWriteOnly("ca_private_key_pem")},
 		},
 		"ca_private_key_pem_wo":         writeOnlyString("ca_private_key_pem", caKeyWriteOnlyNote),
-		"ca_private_key_pem_wo_version": writeOnlyVersion("ca_private_key_pem", caKeyVersionNote+" Changing it replaces the certificate.", true),
+		"ca_private_key_pem_wo_version": caKeyVersionAttribute(),
 		"ca_private_key_passphrase": schema.StringAttribute{
 			Optional: true, Sensitive: true,
 			MarkdownDescription: "Passphrase of an encrypted `ca_private_key_pem` (or `ca_private_key_pem_wo`). Changing it updates in place.",
@@ -264,6 +264,12 @@ const (
 		"Terraform cannot see a write-only value change: change `ca_private_key_pem_wo_version` whenever the CA key changes."
 	caKeyVersionNote = "A number to change whenever the key in `ca_private_key_pem_wo` changes (a rotated CA): Terraform cannot see a write-only value change, only this."
 )
+
+func caKeyVersionAttribute() schema.Int64Attribute {
+	a := writeOnlyVersion("ca_private_key_pem", caKeyVersionNote+" Changing it replaces the certificate, except that a first version set together with the move from `ca_private_key_pem` to `ca_private_key_pem_wo` updates in place.", false)
+	a.PlanModifiers = []planmodifier.Int64{caKeyVersionReplaces}
+	return a
+}
 
 func leafAttributes(k certKind) map[string]schema.Attribute {
 	names := map[string]schema.Attribute{

@@ -49,7 +49,7 @@ func writeOnlyString(name, desc string) schema.StringAttribute {
 // writeOnlyVersion is the schema of NAME_wo_version: Terraform cannot see
 // a write-only value change, so this number is what says it did. replace
 // tells whether a change replaces the resource (false: the caller acts on
-// it in ModifyPlan).
+// it in ModifyPlan, or with its own plan modifiers).
 func writeOnlyVersion(name, desc string, replace bool) schema.Int64Attribute {
 	a := schema.Int64Attribute{
 		Optional:            true,
@@ -61,6 +61,26 @@ func writeOnlyVersion(name, desc string, replace bool) schema.Int64Attribute {
 	}
 	return a
 }
+
+// caKeyVersionReplaces replaces a certificate when ca_private_key_pem_wo_version
+// changes, except when a first version comes with the move from
+// ca_private_key_pem: the key is the one the certificate was signed with
+// (ca_cert_pem, which replaces on its own, has not changed and the key is
+// checked against it at plan), so the move only takes the key out of state.
+var caKeyVersionReplaces = int64planmodifier.RequiresReplaceIf(
+	func(ctx context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
+		if req.StateValue.IsNull() {
+			var plain types.String
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("ca_private_key_pem"), &plain)...)
+			if !plain.IsNull() {
+				return
+			}
+		}
+		resp.RequiresReplace = true
+	},
+	"Changing the value replaces the certificate, except for a first version set when moving from ca_private_key_pem.",
+	"Changing the value replaces the certificate, except for a first version set when moving from `ca_private_key_pem`.",
+)
 
 // exactlyOneOfWriteOnly goes on a required NAME, now optional: exactly one
 // of NAME and NAME_wo.

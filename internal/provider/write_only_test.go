@@ -94,7 +94,8 @@ func (c planHasNoSecrets) CheckPlan(_ context.Context, req plancheck.CheckPlanRe
 }
 
 // checkIssuedBy verifies a certificate from state (its fullchain_pem or
-// chain_pem) against ca as the only root, with crypto/x509.
+// chain_pem) against ca as the only root, with crypto/x509, at the start of
+// its validity (the test clock may run ahead of the real one).
 func checkIssuedBy(name, attr string, ca *x509.Certificate) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		chain, err := stateCerts(s, name, attr)
@@ -106,7 +107,8 @@ func checkIssuedBy(name, attr string, ca *x509.Certificate) resource.TestCheckFu
 		for _, c := range chain[1:] {
 			inter.AddCert(c)
 		}
-		if _, err := chain[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
+		opts := x509.VerifyOptions{Roots: roots, Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}, CurrentTime: chain[0].NotBefore.Add(time.Minute)}
+		if _, err := chain[0].Verify(opts); err != nil {
 			return fmt.Errorf("%s does not verify against %s: %w", name, ca.Subject, err)
 		}
 		return nil
@@ -196,7 +198,7 @@ func expectNull(name string, attrs ...string) []statecheck.StateCheck {
 func writeOnlyFleet(caVersion, passwordVersion int, bobWriteOnly bool) string {
 	bob := `ca_private_key_pem = mtls_intermediate_ca.sub.private_key_pem`
 	if bobWriteOnly {
-		bob = `ca_private_key_pem_wo = mtls_intermediate_ca.sub.private_key_pem`
+		bob = "ca_private_key_pem_wo = mtls_intermediate_ca.sub.private_key_pem\n  ca_private_key_pem_wo_version = 1"
 	}
 	return fmt.Sprintf(`
 variable "ca_cert_pem" {
@@ -233,6 +235,8 @@ resource "mtls_server_cert" "web" {
   ca_private_key_pem_wo         = var.ca_key_pem
   ca_private_key_pem_wo_version = %[1]d
   dns_names                     = ["web.example.internal"]
+  validity_period_hours         = 48
+  early_renewal_hours           = 24
 }
 
 resource "mtls_client_cert" "alice" {
@@ -297,6 +301,7 @@ func TestAccWriteOnly_secretsStayOutOfStateAndPlan(t *testing.T) {
 	}
 	secrets := secretLines([]string{passphrase, password}, ca.keyPEM)
 	clock := newTestClock()
+	start := clock.Now()
 	noLeaks := []statecheck.StateCheck{stateHasNoSecrets{secrets}}
 	for _, name := range []string{"mtls_intermediate_ca.sub", "mtls_server_cert.web", "mtls_client_cert.alice", "mtls_crl.ca"} {
 		noLeaks = append(noLeaks, expectNull(name, "ca_private_key_pem", "ca_private_key_pem_wo", "ca_private_key_passphrase_wo")...)
@@ -353,21 +358,33 @@ func TestAccWriteOnly_secretsStayOutOfStateAndPlan(t *testing.T) {
 					}),
 			},
 			{
-				// Inside the CRL's renewal window: renewed, signed with the
-				// write-only key that only the configuration holds.
+				// Inside the renewal windows of the CRL and of web: both
+				// renewed, signed with the write-only key that only the
+				// configuration holds.
 				PreConfig:       func() { clock.Advance(25 * time.Hour) },
 				ConfigVariables: vars,
 				Config:          writeOnlyFleet(2, 2, false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("mtls_crl.ca", plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue("mtls_crl.ca", tfjsonpath.New("crl_number"), knownvalue.Int64Exact(3)),
+					plancheck.ExpectResourceAction("mtls_server_cert.web", plancheck.ResourceActionReplace),
 				}},
 				ConfigStateChecks: noLeaks,
-				Check:             checkCRLSignedBy("mtls_crl.ca", ca.cert, 3),
+				Check: resource.ComposeTestCheckFunc(checkCRLSignedBy("mtls_crl.ca", ca.cert, 3),
+					checkIssuedBy("mtls_server_cert.web", "fullchain_pem", ca.cert),
+					func(s *terraform.State) error {
+						nb, err := time.Parse(time.RFC3339, stateAttr(s, "mtls_server_cert.web", "not_before"))
+						if err != nil || !nb.After(start.Add(24*time.Hour)) {
+							return fmt.Errorf("mtls_server_cert.web was not renewed: not_before %s (%v)", nb, err)
+						}
+						return nil
+					},
+				),
 			},
 			{
-				// bob moves from ca_private_key_pem to its write-only form: the
-				// key leaves bob's state and the certificate stays.
+				// bob moves from ca_private_key_pem to its write-only form, with
+				// a first version: the key leaves bob's state and the
+				// certificate stays.
 				ConfigVariables: vars,
 				Config:          writeOnlyFleet(2, 2, true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
