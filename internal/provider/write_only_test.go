@@ -245,7 +245,7 @@ resource "mtls_client_cert" "alice" {
   ca_private_key_pem_wo_version     = 1
   email_addresses                   = ["alice@example.com"]
   private_key_passphrase_wo         = var.key_passphrase
-  private_key_passphrase_wo_version = 1
+  private_key_passphrase_wo_version = %[2]d
 }
 
 resource "mtls_client_cert" "bob" {
@@ -292,14 +292,18 @@ resource "mtls_truststore" "trust" {
 // moves from the plain to the write-only argument in place.
 func TestAccWriteOnly_secretsStayOutOfStateAndPlan(t *testing.T) {
 	ca := newExternalCA(t, "WO External CA")
-	const passphrase, password = "wo-key-passphrase-7c1d", "wo-store-password-93ab"
-	vars := config.Variables{
-		"ca_cert_pem":    config.StringVariable(ca.certPEM),
-		"ca_key_pem":     config.StringVariable(ca.keyPEM),
-		"key_passphrase": config.StringVariable(passphrase),
-		"store_password": config.StringVariable(password),
+	// The passphrase and password change at step 2, with their versions.
+	passphrases := []string{"wo-key-passphrase-7c1d", "wo-key-passphrase-second-5e2f"}
+	passwords := []string{"wo-store-password-93ab", "wo-store-password-second-81c0"}
+	vars := func(i int) config.Variables {
+		return config.Variables{
+			"ca_cert_pem":    config.StringVariable(ca.certPEM),
+			"ca_key_pem":     config.StringVariable(ca.keyPEM),
+			"key_passphrase": config.StringVariable(passphrases[i]),
+			"store_password": config.StringVariable(passwords[i]),
+		}
 	}
-	secrets := secretLines([]string{passphrase, password}, ca.keyPEM)
+	secrets := secretLines(append(passphrases, passwords...), ca.keyPEM)
 	clock := newTestClock()
 	start := clock.Now()
 	noLeaks := []statecheck.StateCheck{stateHasNoSecrets{secrets}}
@@ -309,16 +313,18 @@ func TestAccWriteOnly_secretsStayOutOfStateAndPlan(t *testing.T) {
 	noLeaks = append(noLeaks, expectNull("mtls_client_cert.alice", "private_key_passphrase", "private_key_passphrase_wo")...)
 	noLeaks = append(noLeaks, expectNull("mtls_pkcs12.alice", "password", "password_wo", "private_key_passphrase", "private_key_passphrase_wo")...)
 	noLeaks = append(noLeaks, expectNull("mtls_truststore.trust", "password", "password_wo")...)
-	verifies := resource.ComposeTestCheckFunc(
-		checkIssuedBy("mtls_intermediate_ca.sub", "chain_pem", ca.cert),
-		checkIssuedBy("mtls_server_cert.web", "fullchain_pem", ca.cert),
-		checkIssuedBy("mtls_client_cert.alice", "fullchain_pem", ca.cert),
-		checkIssuedBy("mtls_client_cert.bob", "fullchain_pem", ca.cert),
-		checkIssuedBy("mtls_client_cert.carol", "fullchain_pem", ca.cert),
-		checkEncryptedWith("mtls_client_cert.alice", passphrase),
-		checkPKCS12Opens("mtls_pkcs12.alice", password),
-		checkTruststoreOpens("mtls_truststore.trust", password),
-	)
+	verifies := func(i int) resource.TestCheckFunc {
+		return resource.ComposeTestCheckFunc(
+			checkIssuedBy("mtls_intermediate_ca.sub", "chain_pem", ca.cert),
+			checkIssuedBy("mtls_server_cert.web", "fullchain_pem", ca.cert),
+			checkIssuedBy("mtls_client_cert.alice", "fullchain_pem", ca.cert),
+			checkIssuedBy("mtls_client_cert.bob", "fullchain_pem", ca.cert),
+			checkIssuedBy("mtls_client_cert.carol", "fullchain_pem", ca.cert),
+			checkEncryptedWith("mtls_client_cert.alice", passphrases[i]),
+			checkPKCS12Opens("mtls_pkcs12.alice", passwords[i]),
+			checkTruststoreOpens("mtls_truststore.trust", passwords[i]),
+		)
+	}
 	var webSerial string
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -326,17 +332,18 @@ func TestAccWriteOnly_secretsStayOutOfStateAndPlan(t *testing.T) {
 		TerraformVersionChecks:   writeOnlyEngines,
 		Steps: []resource.TestStep{
 			{
-				ConfigVariables:   vars,
+				ConfigVariables:   vars(0),
 				Config:            writeOnlyFleet(1, 1, false),
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planHasNoSecrets{secrets}}},
 				ConfigStateChecks: noLeaks,
-				Check: resource.ComposeTestCheckFunc(verifies, checkCRLSignedBy("mtls_crl.ca", ca.cert, 1),
+				Check: resource.ComposeTestCheckFunc(verifies(0), checkCRLSignedBy("mtls_crl.ca", ca.cert, 1),
 					captureAttr("mtls_server_cert.web", "serial_number", &webSerial)),
 			},
 			{
 				// A new version of the CA key replaces what it signed and
-				// re-signs the CRL; a new password version rebuilds the stores.
-				ConfigVariables: vars,
+				// re-signs the CRL; a new passphrase re-encrypts alice's key in
+				// place; a new password rebuilds the stores.
+				ConfigVariables: vars(1),
 				Config:          writeOnlyFleet(2, 2, false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					planHasNoSecrets{secrets},
@@ -345,11 +352,11 @@ func TestAccWriteOnly_secretsStayOutOfStateAndPlan(t *testing.T) {
 					plancheck.ExpectKnownValue("mtls_crl.ca", tfjsonpath.New("crl_number"), knownvalue.Int64Exact(2)),
 					plancheck.ExpectResourceAction("mtls_pkcs12.alice", plancheck.ResourceActionReplace),
 					plancheck.ExpectResourceAction("mtls_truststore.trust", plancheck.ResourceActionReplace),
-					plancheck.ExpectResourceAction("mtls_client_cert.alice", plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction("mtls_client_cert.alice", plancheck.ResourceActionUpdate),
 					plancheck.ExpectResourceAction("mtls_intermediate_ca.sub", plancheck.ResourceActionNoop),
 				}},
 				ConfigStateChecks: noLeaks,
-				Check: resource.ComposeTestCheckFunc(verifies, checkCRLSignedBy("mtls_crl.ca", ca.cert, 2),
+				Check: resource.ComposeTestCheckFunc(verifies(1), checkCRLSignedBy("mtls_crl.ca", ca.cert, 2),
 					func(s *terraform.State) error {
 						if stateAttr(s, "mtls_server_cert.web", "serial_number") == webSerial {
 							return fmt.Errorf("mtls_server_cert.web kept serial %s after a new CA key version", webSerial)
@@ -362,7 +369,7 @@ func TestAccWriteOnly_secretsStayOutOfStateAndPlan(t *testing.T) {
 				// renewed, signed with the write-only key that only the
 				// configuration holds.
 				PreConfig:       func() { clock.Advance(25 * time.Hour) },
-				ConfigVariables: vars,
+				ConfigVariables: vars(1),
 				Config:          writeOnlyFleet(2, 2, false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("mtls_crl.ca", plancheck.ResourceActionUpdate),
@@ -385,13 +392,13 @@ func TestAccWriteOnly_secretsStayOutOfStateAndPlan(t *testing.T) {
 				// bob moves from ca_private_key_pem to its write-only form, with
 				// a first version: the key leaves bob's state and the
 				// certificate stays.
-				ConfigVariables: vars,
+				ConfigVariables: vars(1),
 				Config:          writeOnlyFleet(2, 2, true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("mtls_client_cert.bob", plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: append(noLeaks, expectNull("mtls_client_cert.bob", "ca_private_key_pem", "ca_private_key_pem_wo")...),
-				Check:             verifies,
+				Check:             verifies(1),
 			},
 		},
 	})
