@@ -254,7 +254,7 @@ func (a *adoption) fill(ctx context.Context, p modelParts, keyFrom, caFrom strin
 		l.URIs, l.EmailAddresses = optionalList(names.URIs), optionalList(names.EmailAddresses)
 	}
 	setCertificateOutputs(p, cert, issuer, now, diags)
-	setKeyOutputs(b, a.key, diags)
+	setKeyOutputs(b, a.key, configuredSecret{b.PrivateKeyPassphrase, "private_key_passphrase"}, diags)
 }
 
 func namesEqual(a, b pki.Names) bool {

@@ -37,6 +37,10 @@ type certBase struct {
 	NotBefore              types.String `tfsdk:"not_before"`
 	NotAfter               types.String `tfsdk:"not_after"`
 	ReadyForRenewal        types.Bool   `tfsdk:"ready_for_renewal"`
+
+	// Write-only: always null in plan and state; read from config.
+	PrivateKeyPassphraseWO        types.String `tfsdk:"private_key_passphrase_wo"`
+	PrivateKeyPassphraseWOVersion types.Int64  `tfsdk:"private_key_passphrase_wo_version"`
 }
 
 type subjectModel struct {
@@ -101,6 +105,11 @@ type issuerModel struct {
 	IssuingCertificateURLs types.List   `tfsdk:"issuing_certificate_urls"`
 	CAChainPEM             types.String `tfsdk:"ca_chain_pem"`
 	RootCertPEM            types.String `tfsdk:"root_cert_pem"`
+
+	// Write-only: always null in plan and state; caKeyFromConfig reads them.
+	CAPrivateKeyPEMWO        types.String `tfsdk:"ca_private_key_pem_wo"`
+	CAPrivateKeyPEMWOVersion types.Int64  `tfsdk:"ca_private_key_pem_wo_version"`
+	CAPrivateKeyPassphraseWO types.String `tfsdk:"ca_private_key_passphrase_wo"`
 }
 
 type leafModel struct {
@@ -239,8 +248,8 @@ func (p modelParts) inputsKnown() bool {
 	return ok
 }
 
-func (p modelParts) issuerKnown() bool {
-	return p.issuer != nil && known(p.issuer.CACertPEM, p.issuer.CAPrivateKeyPEM, p.issuer.CAPrivateKeyPassphrase)
+func (p modelParts) issuerKnown(key caKey) bool {
+	return p.issuer != nil && known(p.issuer.CACertPEM) && key.known()
 }
 
 // request builds the pki request from the model. pub is the certified key;

@@ -33,12 +33,17 @@ type certificateResource[M any, P certModelPtr[M]] struct {
 }
 
 var (
-	_ resource.ResourceWithModifyPlan = &certificateResource[leafCertModel, *leafCertModel]{}
-	_ resource.ResourceWithConfigure  = &certificateResource[leafCertModel, *leafCertModel]{}
+	_ resource.ResourceWithModifyPlan       = &certificateResource[leafCertModel, *leafCertModel]{}
+	_ resource.ResourceWithConfigure        = &certificateResource[leafCertModel, *leafCertModel]{}
+	_ resource.ResourceWithConfigValidators = &certificateResource[leafCertModel, *leafCertModel]{}
 )
 
 func (r *certificateResource[M, P]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + r.kind.typeName
+}
+
+func (r *certificateResource[M, P]) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{writeOnlyNeedsSupport{}}
 }
 
 func (r *certificateResource[M, P]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -85,9 +90,13 @@ func (r *certificateResource[M, P]) ModifyPlan(ctx context.Context, req resource
 		return
 	}
 	p, c := P(&plan).parts(), P(&config).parts()
+	var key caKey
+	if r.kind.signed() {
+		key = caKeyFromConfig(ctx, req.Config, &resp.Diagnostics)
+	}
 	checkRenewalWindow(p.base.EarlyRenewalHours, p.base.ValidityPeriodHours, "certificate", "replace", &resp.Diagnostics)
 	if req.State.Raw.IsNull() {
-		r.planCreate(ctx, p, c, &resp.Diagnostics)
+		r.planCreate(ctx, p, c, key, &resp.Diagnostics)
 	} else {
 		var state M
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -96,7 +105,7 @@ func (r *certificateResource[M, P]) ModifyPlan(ctx context.Context, req resource
 		}
 		s := P(&state).parts()
 		resp.RequiresReplace = append(resp.RequiresReplace, r.restoreDefaults(p, c)...)
-		checkIssuerChange(p, s, &resp.Diagnostics)
+		checkIssuerChange(p, s, key, &resp.Diagnostics)
 		if r.planRenewal(p, s) {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("ready_for_renewal"))
 		}
@@ -140,15 +149,17 @@ func (r *certificateResource[M, P]) restoreDefaults(p, config modelParts) []path
 
 // checkIssuerChange lets the CA key change form (re-encrypted, another PEM
 // encoding) without replacing what it signed, but not change identity: the
-// key must still belong to ca_cert_pem, which replaces when it changes.
-func checkIssuerChange(plan, state modelParts, diags *diag.Diagnostics) {
-	if plan.issuer == nil || !plan.issuerKnown() {
+// key must still belong to ca_cert_pem, which replaces when it changes. A
+// write-only key cannot be compared with the last one, so it is checked at
+// every plan.
+func checkIssuerChange(plan, state modelParts, key caKey, diags *diag.Diagnostics) {
+	if plan.issuer == nil || !plan.issuerKnown(key) {
 		return
 	}
-	if plan.issuer.CAPrivateKeyPEM.Equal(state.issuer.CAPrivateKeyPEM) && plan.issuer.CAPrivateKeyPassphrase.Equal(state.issuer.CAPrivateKeyPassphrase) {
+	if !key.writeOnly() && plan.issuer.CAPrivateKeyPEM.Equal(state.issuer.CAPrivateKeyPEM) && plan.issuer.CAPrivateKeyPassphrase.Equal(state.issuer.CAPrivateKeyPassphrase) {
 		return
 	}
-	_, errs := pki.NewIssuer(plan.issuer.CACertPEM.ValueString(), plan.issuer.CAPrivateKeyPEM.ValueString(), plan.issuer.CAPrivateKeyPassphrase.ValueString())
+	_, errs := key.issuer(plan.issuer.CACertPEM.ValueString())
 	addFieldErrors(diags, errs)
 }
 
@@ -156,7 +167,7 @@ func checkIssuerChange(plan, state modelParts, diags *diag.Diagnostics) {
 // known, so that mistakes show at plan rather than half-way through apply.
 // Computed attributes left unset in config arrive unknown in the plan, so
 // config tells which defaults to fill.
-func (r *certificateResource[M, P]) planCreate(ctx context.Context, p, config modelParts, diags *diag.Diagnostics) {
+func (r *certificateResource[M, P]) planCreate(ctx context.Context, p, config modelParts, key caKey, diags *diag.Diagnostics) {
 	var csr *x509.CertificateRequest
 	var pub crypto.PublicKey
 	if l := p.leaf; l != nil {
@@ -189,9 +200,9 @@ func (r *certificateResource[M, P]) planCreate(ctx context.Context, p, config mo
 	// The checks do not look at the key itself, so no key is generated at plan.
 	req := p.request(ctx, r.kind, r.clock(), pub, csr, diags)
 	var issuer *pki.Issuer
-	if p.issuerKnown() {
+	if p.issuerKnown(key) {
 		var errs []*pki.FieldError
-		issuer, errs = pki.NewIssuer(p.issuer.CACertPEM.ValueString(), p.issuer.CAPrivateKeyPEM.ValueString(), p.issuer.CAPrivateKeyPassphrase.ValueString())
+		issuer, errs = key.issuer(p.issuer.CACertPEM.ValueString())
 		addFieldErrors(diags, errs)
 		if issuer == nil {
 			return
@@ -205,7 +216,7 @@ func (r *certificateResource[M, P]) planCreate(ctx context.Context, p, config mo
 func (r *certificateResource[M, P]) planRenewal(plan, state modelParts) bool {
 	notAfter, err := time.Parse(time.RFC3339, state.base.NotAfter.ValueString())
 	if err != nil || !readyForRenewal(r.clock(), notAfter, plan.base.EarlyRenewalHours.ValueInt64()) {
-		if !plan.base.PrivateKeyPassphrase.Equal(state.base.PrivateKeyPassphrase) {
+		if !plan.base.PrivateKeyPassphrase.Equal(state.base.PrivateKeyPassphrase) || !plan.base.PrivateKeyPassphraseWOVersion.Equal(state.base.PrivateKeyPassphraseWOVersion) {
 			plan.base.PrivateKeyPEMEncrypted = types.StringUnknown()
 		}
 		plan.base.ReadyForRenewal = types.BoolValue(false)
@@ -228,15 +239,23 @@ func (r *certificateResource[M, P]) Create(ctx context.Context, req resource.Cre
 		return
 	}
 	p := P(&m).parts()
-	if r.issue(ctx, p, &resp.Diagnostics); resp.Diagnostics.HasError() {
+	var key caKey
+	if r.kind.signed() {
+		key = caKeyFromConfig(ctx, req.Config, &resp.Diagnostics)
+	}
+	passphrase := secretFromConfig(ctx, req.Config, "private_key_passphrase", &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.issue(ctx, p, key, passphrase, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// issue generates or takes the key, signs the certificate and fills every
-// computed attribute of p.
-func (r *certificateResource[M, P]) issue(ctx context.Context, p modelParts, diags *diag.Diagnostics) {
+// issue generates or takes the key, signs the certificate with caKey and
+// fills every computed attribute of p, encrypting the key with passphrase.
+func (r *certificateResource[M, P]) issue(ctx context.Context, p modelParts, caKey caKey, passphrase configuredSecret, diags *diag.Diagnostics) {
 	now := r.clock()
 	var key crypto.Signer
 	var csr *x509.CertificateRequest
@@ -259,7 +278,7 @@ func (r *certificateResource[M, P]) issue(ctx context.Context, p modelParts, dia
 	var issuer *pki.Issuer
 	if p.issuer != nil {
 		var errs []*pki.FieldError
-		issuer, errs = pki.NewIssuer(p.issuer.CACertPEM.ValueString(), p.issuer.CAPrivateKeyPEM.ValueString(), p.issuer.CAPrivateKeyPassphrase.ValueString())
+		issuer, errs = caKey.issuer(p.issuer.CACertPEM.ValueString())
 		if addFieldErrors(diags, errs); issuer == nil {
 			return
 		}
@@ -274,7 +293,7 @@ func (r *certificateResource[M, P]) issue(ctx context.Context, p modelParts, dia
 		return
 	}
 	setCertificateOutputs(p, cert, issuer, now, diags)
-	setKeyOutputs(p.base, key, diags)
+	setKeyOutputs(p.base, key, passphrase, diags)
 }
 
 func setCertificateOutputs(p modelParts, cert *x509.Certificate, issuer *pki.Issuer, now time.Time, diags *diag.Diagnostics) {
@@ -313,7 +332,7 @@ func setCertificateOutputs(p modelParts, cert *x509.Certificate, issuer *pki.Iss
 
 // setKeyOutputs fills the private key attributes; key is nil in CSR mode,
 // where the key stays with the requester.
-func setKeyOutputs(b *certBase, key crypto.Signer, diags *diag.Diagnostics) {
+func setKeyOutputs(b *certBase, key crypto.Signer, passphrase configuredSecret, diags *diag.Diagnostics) {
 	empty := types.StringValue("")
 	b.PrivateKeyPEM, b.PrivateKeyPEMPKCS1, b.PrivateKeyPEMSEC1, b.PrivateKeyPEMEncrypted = empty, empty, empty, empty
 	if key == nil {
@@ -331,17 +350,19 @@ func setKeyOutputs(b *certBase, key crypto.Signer, diags *diag.Diagnostics) {
 	case *ecdsa.PrivateKey:
 		b.PrivateKeyPEMSEC1 = types.StringValue(enc.LegacyPEM)
 	}
-	encryptKeyOutput(b, key, diags)
+	encryptKeyOutput(b, key, passphrase, diags)
 }
 
-func encryptKeyOutput(b *certBase, key crypto.Signer, diags *diag.Diagnostics) {
+// encryptKeyOutput fills private_key_pem_encrypted from private_key_passphrase
+// or its write-only form, as configured.
+func encryptKeyOutput(b *certBase, key crypto.Signer, passphrase configuredSecret, diags *diag.Diagnostics) {
 	b.PrivateKeyPEMEncrypted = types.StringValue("")
-	if b.PrivateKeyPassphrase.IsNull() || key == nil {
+	if passphrase.value.IsNull() || key == nil {
 		return
 	}
-	text, err := pki.EncryptPKCS8PEM(key, b.PrivateKeyPassphrase.ValueString())
+	text, err := pki.EncryptPKCS8PEM(key, passphrase.value.ValueString())
 	if err != nil {
-		diags.AddAttributeError(path.Root("private_key_passphrase"), "Encrypting the private key failed", err.Error())
+		diags.AddAttributeError(path.Root(passphrase.attr), "Encrypting the private key failed", err.Error())
 		return
 	}
 	b.PrivateKeyPEMEncrypted = types.StringValue(text)
@@ -372,7 +393,7 @@ func (r *certificateResource[M, P]) Update(ctx context.Context, req resource.Upd
 	p := P(&plan).parts()
 	if p.issuer != nil {
 		// The CA key may have changed form; it must still be the CA's key.
-		_, errs := pki.NewIssuer(p.issuer.CACertPEM.ValueString(), p.issuer.CAPrivateKeyPEM.ValueString(), p.issuer.CAPrivateKeyPassphrase.ValueString())
+		_, errs := caKeyFromConfig(ctx, req.Config, &resp.Diagnostics).issuer(p.issuer.CACertPEM.ValueString())
 		if addFieldErrors(&resp.Diagnostics, errs); resp.Diagnostics.HasError() {
 			return
 		}
@@ -387,7 +408,7 @@ func (r *certificateResource[M, P]) Update(ctx context.Context, req resource.Upd
 				return
 			}
 		}
-		encryptKeyOutput(b, key, &resp.Diagnostics)
+		encryptKeyOutput(b, key, secretFromConfig(ctx, req.Config, "private_key_passphrase", &resp.Diagnostics), &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }

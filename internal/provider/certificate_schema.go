@@ -63,8 +63,12 @@ func certificateSchema(k certKind) schema.Schema {
 			Optional: true, Sensitive: true,
 			MarkdownDescription: "When set, `private_key_pem_encrypted` holds the key encrypted with it (PKCS#8, PBES2 with PBKDF2-HMAC-SHA-256 and AES-256-CBC), which `openssl pkey -passin` reads. Changing it updates in place." +
 				" Import of an encrypted key file sets it to the passphrase in `" + importPassphraseEnv + "`.",
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1), conflictsWithWriteOnly("private_key_passphrase")},
 		},
+		"private_key_passphrase_wo": writeOnlyString("private_key_passphrase", writeOnlyNote("private_key_passphrase")+
+			" `private_key_pem_encrypted` is encrypted with it at creation; set `private_key_passphrase_wo_version` and change it with the passphrase to re-encrypt in place."),
+		"private_key_passphrase_wo_version": writeOnlyVersion("private_key_passphrase",
+			"A number to change whenever `private_key_passphrase_wo` changes: Terraform cannot see a write-only value change, so changing this re-encrypts `private_key_pem_encrypted` in place.", false),
 		"subject": subjectAttribute(k),
 		"validity_period_hours": schema.Int64Attribute{
 			Optional: true, Computed: true,
@@ -99,7 +103,7 @@ func certificateSchema(k certKind) schema.Schema {
 		"private_key_pem":           computedString("The private key in PKCS#8 PEM (`BEGIN PRIVATE KEY`)."+csrNote(k, " Empty in CSR mode: the key never enters state."), true),
 		"private_key_pem_pkcs1":     computedString("For RSA keys, the private key in PKCS#1 PEM (`BEGIN RSA PRIVATE KEY`), for software that wants the traditional form; empty otherwise.", true),
 		"private_key_pem_sec1":      computedString("For ECDSA keys, the private key in SEC 1 PEM (`BEGIN EC PRIVATE KEY`), for software that wants the traditional form; empty otherwise.", true),
-		"private_key_pem_encrypted": computedString("The private key as encrypted PKCS#8 PEM (`BEGIN ENCRYPTED PRIVATE KEY`) when `private_key_passphrase` is set; empty otherwise.", true),
+		"private_key_pem_encrypted": computedString("The private key as encrypted PKCS#8 PEM (`BEGIN ENCRYPTED PRIVATE KEY`) when `private_key_passphrase` or `private_key_passphrase_wo` is set; empty otherwise.", true),
 		"public_key_pem":            computedString("The public key, PEM-encoded (SubjectPublicKeyInfo).", false),
 		"public_key_openssh":        computedString("The public key in OpenSSH `authorized_keys` format.", false),
 		"serial_number":             computedString("The certificate's 128-bit random serial number, lowercase hex.", false),
@@ -229,21 +233,42 @@ func issuerAttributes(k certKind) map[string]schema.Attribute {
 			PlanModifiers: []planmodifier.String{caCertReplaces{}},
 		},
 		"ca_private_key_pem": schema.StringAttribute{
-			Required: true, Sensitive: true,
+			Optional: true, Sensitive: true,
 			MarkdownDescription: "The issuing CA's private key in PEM (PKCS#8, PKCS#1 or SEC 1; encrypted keys need `ca_private_key_passphrase`). It must match the first certificate of `ca_cert_pem`. " +
-				"Passing the same key in another form (re-encrypted, or another PEM encoding) updates in place: the certificate stays valid.",
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				"Passing the same key in another form (re-encrypted, or another PEM encoding) updates in place: the certificate stays valid. " +
+				"It is kept in this resource's state: set `ca_private_key_pem_wo` instead to keep it out. Exactly one of the two is required.",
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1), exactlyOneOfWriteOnly("ca_private_key_pem")},
 		},
+		"ca_private_key_pem_wo":         writeOnlyString("ca_private_key_pem", caKeyWriteOnlyNote),
+		"ca_private_key_pem_wo_version": caKeyVersionAttribute(),
 		"ca_private_key_passphrase": schema.StringAttribute{
 			Optional: true, Sensitive: true,
-			MarkdownDescription: "Passphrase of an encrypted `ca_private_key_pem`. Changing it updates in place.",
+			MarkdownDescription: "Passphrase of an encrypted `ca_private_key_pem` (or `ca_private_key_pem_wo`). Changing it updates in place.",
+			Validators:          []validator.String{conflictsWithWriteOnly("ca_private_key_passphrase")},
 		},
+		"ca_private_key_passphrase_wo": writeOnlyString("ca_private_key_passphrase",
+			writeOnlyNote("ca_private_key_passphrase")),
 		"crl_distribution_points":  stringList("URLs of the issuer's CRL, stamped on this certificate as CRL distribution points: `http`, `https` or `ldap` URLs with a host, at least one of them `http` or `ldap` (RFC 5280), each once and written as the certificate will carry it. Serve the issuer's `mtls_crl` there in DER (`crl_der_base64`, decoded) over HTTP; see `mtls_crl` for the pattern."),
 		"issuing_certificate_urls": stringList("URLs of the issuer's certificate, stamped on this certificate as Authority Information Access caIssuers; the same rules as `crl_distribution_points`."),
 		"ca_chain_pem": computedString("The issuing chain above this certificate as supplied in `ca_cert_pem`: the issuing CA first, the root last when it was supplied. "+
 			"This is the bundle peers verify this certificate against.", false),
 		"root_cert_pem": computedString("The self-signed root at the end of the issuing chain, when `ca_cert_pem` includes it; empty otherwise.", false),
 	}
+}
+
+// What the CA key's write-only form and its version say, on every resource
+// that signs with a CA key.
+const (
+	caKeyWriteOnlyNote = "Write-only form of `ca_private_key_pem` (Terraform 1.11 or later, OpenTofu 1.11 or later): the CA key signs, and is checked against `ca_cert_pem` at plan, " +
+		"but is never stored in this resource's plan or state, so it may come from an ephemeral resource or an ephemeral variable. Exactly one of `ca_private_key_pem` and `ca_private_key_pem_wo` is required. " +
+		"Terraform cannot see a write-only value change: change `ca_private_key_pem_wo_version` whenever the CA key changes."
+	caKeyVersionNote = "A number to change whenever the key in `ca_private_key_pem_wo` changes (a rotated CA): Terraform cannot see a write-only value change, only this."
+)
+
+func caKeyVersionAttribute() schema.Int64Attribute {
+	a := writeOnlyVersion("ca_private_key_pem", caKeyVersionNote+" Changing it replaces the certificate, except that a first version set together with the move from `ca_private_key_pem` to `ca_private_key_pem_wo` updates in place.", false)
+	a.PlanModifiers = []planmodifier.Int64{caKeyVersionReplaces}
+	return a
 }
 
 func leafAttributes(k certKind) map[string]schema.Attribute {
@@ -265,7 +290,7 @@ func leafAttributes(k certKind) map[string]schema.Attribute {
 				"The CSR's signature is verified. Taken from the CSR: the public key; the subject when `subject` is unset (one value of each attribute `subject` supports; others, such as the deprecated emailAddress, and further values are dropped with a warning at plan: put addresses in `email_addresses`); the SANs when none of `dns_names`, `ip_addresses`, `uris`, `email_addresses` is set. What is taken is checked like the resource's own arguments, with errors on `csr_pem`. " +
 				"Never taken from the CSR: key usage, extended key usage, basic constraints and any other requested extension; the profile decides those.",
 			Validators: []validator.String{
-				stringvalidator.ConflictsWith(path.MatchRoot("key_algorithm"), path.MatchRoot("private_key_passphrase")),
+				stringvalidator.ConflictsWith(path.MatchRoot("key_algorithm"), path.MatchRoot("private_key_passphrase"), path.MatchRoot("private_key_passphrase_wo")),
 			},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},

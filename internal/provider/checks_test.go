@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
@@ -90,8 +91,9 @@ func wrapped(texts ...string) string {
 type planErrorCase struct{ config, err string }
 
 // testPlanErrors applies prior (if any), then expects each case's config to
-// fail at plan time with an error matching its pattern.
-func testPlanErrors(t *testing.T, prior string, cases map[string]planErrorCase) {
+// fail at plan time with an error matching its pattern, on the engines
+// versionChecks allow.
+func testPlanErrors(t *testing.T, prior string, cases map[string]planErrorCase, versionChecks ...tfversion.TerraformVersionCheck) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			var steps []resource.TestStep
@@ -102,6 +104,7 @@ func testPlanErrors(t *testing.T, prior string, cases map[string]planErrorCase) 
 			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				TerraformVersionChecks:   versionChecks,
 				Steps:                    steps,
 			})
 		})

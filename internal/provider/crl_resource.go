@@ -38,8 +38,9 @@ type crlResource struct {
 }
 
 var (
-	_ resource.ResourceWithModifyPlan = &crlResource{}
-	_ resource.ResourceWithConfigure  = &crlResource{}
+	_ resource.ResourceWithModifyPlan       = &crlResource{}
+	_ resource.ResourceWithConfigure        = &crlResource{}
+	_ resource.ResourceWithConfigValidators = &crlResource{}
 )
 
 func NewCRLResource() resource.Resource { return &crlResource{} }
@@ -59,6 +60,11 @@ type crlModel struct {
 	ThisUpdate             types.String `tfsdk:"this_update"`
 	NextUpdate             types.String `tfsdk:"next_update"`
 	ReadyForRenewal        types.Bool   `tfsdk:"ready_for_renewal"`
+
+	// Write-only: always null in plan and state; caKeyFromConfig reads them.
+	CAPrivateKeyPEMWO        types.String `tfsdk:"ca_private_key_pem_wo"`
+	CAPrivateKeyPEMWOVersion types.Int64  `tfsdk:"ca_private_key_pem_wo_version"`
+	CAPrivateKeyPassphraseWO types.String `tfsdk:"ca_private_key_passphrase_wo"`
 }
 
 type revokedModel struct {
@@ -70,6 +76,10 @@ type revokedModel struct {
 var revokedType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"serial_number": types.StringType, "reason": types.StringType, "revoked_at": types.StringType,
 }}
+
+func (r *crlResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{writeOnlyNeedsSupport{}}
+}
 
 func (r *crlResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_crl"
@@ -91,15 +101,21 @@ func (r *crlResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"ca_private_key_pem": schema.StringAttribute{
-				Required: true, Sensitive: true,
+				Optional: true, Sensitive: true,
 				MarkdownDescription: "The CA's private key in PEM (PKCS#8, PKCS#1 or SEC 1; encrypted keys need `ca_private_key_passphrase`). It must match the first certificate of `ca_cert_pem`. " +
-					"The same key in another form updates in place without regenerating the CRL.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+					"The same key in another form updates in place without regenerating the CRL. " +
+					"It is kept in this resource's state: set `ca_private_key_pem_wo` instead to keep it out. Exactly one of the two is required.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), exactlyOneOfWriteOnly("ca_private_key_pem")},
 			},
+			"ca_private_key_pem_wo": writeOnlyString("ca_private_key_pem", caKeyWriteOnlyNote+
+				" Renewal at `early_renewal_hours` and every other regeneration sign with it, since Terraform passes it at every plan and apply."),
+			"ca_private_key_pem_wo_version": writeOnlyVersion("ca_private_key_pem", caKeyVersionNote+" Changing it regenerates the CRL in place, signed with the key given now.", false),
 			"ca_private_key_passphrase": schema.StringAttribute{
 				Optional: true, Sensitive: true,
-				MarkdownDescription: "Passphrase of an encrypted `ca_private_key_pem`.",
+				MarkdownDescription: "Passphrase of an encrypted `ca_private_key_pem` (or `ca_private_key_pem_wo`).",
+				Validators:          []validator.String{conflictsWithWriteOnly("ca_private_key_passphrase")},
 			},
+			"ca_private_key_passphrase_wo": writeOnlyString("ca_private_key_passphrase", writeOnlyNote("ca_private_key_passphrase")),
 			"revoked": schema.ListNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "The revoked certificates, each listed once. The order does not matter: the CRL lists them by serial number. " +
@@ -193,8 +209,8 @@ func (r *crlResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		}
 	}
 	checkRenewalWindow(plan.EarlyRenewalHours, plan.ValidityPeriodHours, "CRL", "regenerate", diags)
-	if known(plan.CACertPEM, plan.CAPrivateKeyPEM, plan.CAPrivateKeyPassphrase) {
-		_, errs := pki.NewCRLSigner(plan.CACertPEM.ValueString(), plan.CAPrivateKeyPEM.ValueString(), plan.CAPrivateKeyPassphrase.ValueString())
+	if key := caKeyFromConfig(ctx, req.Config, diags); known(plan.CACertPEM) && key.known() {
+		_, errs := key.crlSigner(plan.CACertPEM.ValueString())
 		addFieldErrors(diags, errs)
 	}
 	var stored []revokedModel
@@ -314,11 +330,13 @@ func entryField(e revokedModel, name string) types.String {
 }
 
 // crlChanged tells whether the CRL would say something else: another CA,
-// validity, backdating, or other revocations. Another order of the entries,
+// validity, backdating, or other revocations; or whether the write-only CA
+// key has a new version, so that the CRL is signed with it. Another order of the entries,
 // another spelling of a serial number or of a time, or "unspecified" for an
 // unset reason, say the same.
 func crlChanged(plan, state crlModel, entries []revokedModel, entriesKnown bool, stored []revokedModel) bool {
-	if !entriesKnown || !plan.CACertPEM.Equal(state.CACertPEM) || !plan.ValidityPeriodHours.Equal(state.ValidityPeriodHours) || !plan.BackdateMinutes.Equal(state.BackdateMinutes) {
+	if !entriesKnown || !plan.CACertPEM.Equal(state.CACertPEM) || !plan.ValidityPeriodHours.Equal(state.ValidityPeriodHours) || !plan.BackdateMinutes.Equal(state.BackdateMinutes) ||
+		!plan.CAPrivateKeyPEMWOVersion.Equal(state.CAPrivateKeyPEMWOVersion) {
 		return true
 	}
 	return !slices.Equal(revocationKeys(entries), revocationKeys(stored))
@@ -348,7 +366,8 @@ func (r *crlResource) Create(ctx context.Context, req resource.CreateRequest, re
 	if resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...); resp.Diagnostics.HasError() {
 		return
 	}
-	if r.sign(ctx, &m, &resp.Diagnostics); resp.Diagnostics.HasError() {
+	key := caKeyFromConfig(ctx, req.Config, &resp.Diagnostics)
+	if r.sign(ctx, &m, key, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
@@ -361,13 +380,14 @@ func (r *crlResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	if resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...); resp.Diagnostics.HasError() {
 		return
 	}
+	key := caKeyFromConfig(ctx, req.Config, &resp.Diagnostics)
 	if m.CRLPEM.IsUnknown() {
-		if r.sign(ctx, &m, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		if r.sign(ctx, &m, key, &resp.Diagnostics); resp.Diagnostics.HasError() {
 			return
 		}
 	} else {
 		// The CA key may have changed form; it must still be the CA's key.
-		_, errs := pki.NewCRLSigner(m.CACertPEM.ValueString(), m.CAPrivateKeyPEM.ValueString(), m.CAPrivateKeyPassphrase.ValueString())
+		_, errs := key.crlSigner(m.CACertPEM.ValueString())
 		if addFieldErrors(&resp.Diagnostics, errs); resp.Diagnostics.HasError() {
 			return
 		}
@@ -375,10 +395,11 @@ func (r *crlResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// sign makes the CRL numbered m.CRLNumber and fills every computed attribute.
-func (r *crlResource) sign(ctx context.Context, m *crlModel, diags *diag.Diagnostics) {
+// sign makes the CRL numbered m.CRLNumber with key and fills every computed
+// attribute.
+func (r *crlResource) sign(ctx context.Context, m *crlModel, key caKey, diags *diag.Diagnostics) {
 	now := r.clock()
-	signer, errs := pki.NewCRLSigner(m.CACertPEM.ValueString(), m.CAPrivateKeyPEM.ValueString(), m.CAPrivateKeyPassphrase.ValueString())
+	signer, errs := key.crlSigner(m.CACertPEM.ValueString())
 	if addFieldErrors(diags, errs); signer == nil {
 		return
 	}

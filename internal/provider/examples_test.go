@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -45,12 +46,17 @@ var exampleVars = map[string]map[string]string{
 		"client_key_passphrase": exampleSecret,
 		"p12_password":          exampleSecret,
 	},
+	// The external CA's key, read from the fixture file.
+	"write-only": {
+		"ca_private_key_pem": "{file}{dir}/external-ca.key",
+	},
 }
 
 // exampleChecks look further at an example after it applied.
 var exampleChecks = map[string]func(t *testing.T, run *exampleRun, fixtures *exampleFixtures){
 	"client-csr-pkcs12": checkClientCSRPKCS12Example,
 	"flocker-cluster":   checkFlockerExample,
+	"write-only":        checkWriteOnlyExample,
 }
 
 // TestAccExamples runs every directory under examples/ through real
@@ -82,6 +88,7 @@ func TestAccExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	functions := cliSupportsProviderFunctions(t, tf, cliConfig)
+	writeOnly := cliAtLeast(t, tf, cliConfig, 1, 11)
 	dirs := exampleDirs(t, root)
 	if len(dirs) < 10 {
 		t.Fatalf("found only %d example directories under %s", len(dirs), root)
@@ -92,6 +99,9 @@ func TestAccExamples(t *testing.T) {
 			checkExampleProviders(t, files)
 			if !functions && callsProviderFunctions(files) {
 				t.Skipf("calls provider functions, which need Terraform 1.8+ or OpenTofu; %s is older (make test-opentofu runs this one)", tf)
+			}
+			if !writeOnly && setsWriteOnlyArguments(files) {
+				t.Skipf("sets write-only arguments, which need Terraform 1.11+ or OpenTofu 1.11+; %s is older (make test-terraform-latest and make test-opentofu run this one)", tf)
 			}
 			kept, removed := stripForeignProviders(t, files)
 			if len(removed) > 0 {
@@ -130,6 +140,13 @@ func TestAccExamples(t *testing.T) {
 // later, or an OpenTofu (1.7 or later) that reports its own version.
 func cliSupportsProviderFunctions(t *testing.T, tf, cliConfig string) bool {
 	t.Helper()
+	return cliAtLeast(t, tf, cliConfig, 1, 8)
+}
+
+// cliAtLeast tells whether the CLI (Terraform, or OpenTofu by its own
+// version) is major.minor or later.
+func cliAtLeast(t *testing.T, tf, cliConfig string, wantMajor, wantMinor int) bool {
+	t.Helper()
 	cmd := exec.CommandContext(t.Context(), tf, "version", "-json")
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1")
 	out, err := cmd.Output()
@@ -150,7 +167,18 @@ func cliSupportsProviderFunctions(t *testing.T, tf, cliConfig string) bool {
 	if _, err := fmt.Sscanf(version.TerraformVersion, "%d.%d", &major, &minor); err != nil {
 		t.Fatalf("%s version %q: %v", tf, version.TerraformVersion, err)
 	}
-	return major > 1 || major == 1 && minor >= 8
+	return major > wantMajor || major == wantMajor && minor >= wantMinor
+}
+
+var writeOnlyArgument = regexp.MustCompile(`(?m)^\s*[a-z_]+_wo\s*=`)
+
+func setsWriteOnlyArguments(files map[string][]byte) bool {
+	for _, content := range files {
+		if writeOnlyArgument.Match(content) {
+			return true
+		}
+	}
+	return false
 }
 
 func callsProviderFunctions(files map[string][]byte) bool {
@@ -245,7 +273,15 @@ func (r *exampleRun) writeVars(t *testing.T, files map[string][]byte, overrides 
 		}
 	}
 	for name, value := range overrides {
-		values[name] = strings.ReplaceAll(value, "{dir}", r.dir)
+		value = strings.ReplaceAll(value, "{dir}", r.dir)
+		if file, ok := strings.CutPrefix(value, "{file}"); ok {
+			content, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			value = string(content)
+		}
+		values[name] = value
 	}
 	data, err := json.Marshal(values)
 	if err != nil {
@@ -635,6 +671,24 @@ func newExampleFixtures(t *testing.T) *exampleFixtures {
 	f.files["ca-bundle.pem"] = pki.EncodeCertificatesPEM(oldRoot, partnerRoot)
 	f.files["partner-client.pem"] = pki.EncodeCertificatesPEM(leaf("client.partner.example", x509.ExtKeyUsageClientAuth))
 	f.files["vendor.pem"] = pki.EncodeCertificatesPEM(leaf("api.vendor.example", x509.ExtKeyUsageServerAuth))
+
+	// examples/write-only: a CA kept outside the configuration, valid long
+	// enough for the intermediate it signs.
+	externalKey := newKey()
+	externalCA, err := testtools.SignCertificate(&x509.Certificate{
+		Subject: pkix.Name{CommonName: "Example External CA"}, IsCA: true, BasicConstraintsValid: true,
+		KeyUsage:  x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(20 * 8760 * time.Hour),
+	}, nil, externalKey, externalKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	encoded, err := pki.EncodeKey(externalKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.files["external-ca.pem"] = pki.EncodeCertificatesPEM(externalCA)
+	f.files["external-ca.key"] = encoded.PKCS8PEM
 	return f
 }
 
@@ -776,4 +830,32 @@ func checkFlockerExample(t *testing.T, run *exampleRun, _ *exampleFixtures) {
 		t.Fatalf("API user certificates %v, want one for the default user alice", users)
 	}
 	leaf("API user alice", users["alice"], "user-alice", x509.ExtKeyUsageClientAuth)
+}
+
+// checkWriteOnlyExample checks that the state holds neither the external
+// CA's key nor the passwords the example passes write-only, and that the
+// server certificate verifies against that CA.
+func checkWriteOnlyExample(t *testing.T, run *exampleRun, fixtures *exampleFixtures) {
+	state, err := os.ReadFile(filepath.Join(run.dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := noSecretsIn("the example's terraform.tfstate", string(state), secretLines([]string{exampleSecret}, fixtures.files["external-ca.key"])); err != nil {
+		t.Error(err)
+	}
+	ca, err := pki.ParseCertificatesPEM(fixtures.files["external-ca.pem"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for address, cert := range run.stateValues(t, "mtls_server_cert") {
+		chain, err := pki.ParseCertificatesPEM(fmt.Sprint(cert["fullchain_pem"]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		roots := x509.NewCertPool()
+		roots.AddCert(ca[0])
+		if _, err := chain[0].Verify(x509.VerifyOptions{Roots: roots}); err != nil {
+			t.Errorf("%s does not verify against the external CA: %v", address, err)
+		}
+	}
 }

@@ -35,6 +35,9 @@ type pkcs12Model struct {
 	FriendlyName         types.String `tfsdk:"friendly_name"`
 	PKCS12Base64         types.String `tfsdk:"pkcs12_base64"`
 	PKCS12SHA256         types.String `tfsdk:"pkcs12_sha256"`
+
+	// Write-only: null in plan and state; read from config.
+	PrivateKeyPassphraseWO types.String `tfsdk:"private_key_passphrase_wo"`
 }
 
 // identity is a parsed key with its certificate path.
@@ -47,9 +50,14 @@ type identity struct {
 type pkcs12Resource struct{}
 
 var (
-	_ resource.ResourceWithModifyPlan     = &pkcs12Resource{}
-	_ resource.ResourceWithValidateConfig = &pkcs12Resource{}
+	_ resource.ResourceWithModifyPlan       = &pkcs12Resource{}
+	_ resource.ResourceWithValidateConfig   = &pkcs12Resource{}
+	_ resource.ResourceWithConfigValidators = &pkcs12Resource{}
 )
+
+func (r *pkcs12Resource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{writeOnlyNeedsSupport{}}
+}
 
 func NewPKCS12Resource() resource.Resource { return &pkcs12Resource{} }
 
@@ -77,8 +85,11 @@ func (r *pkcs12Resource) Schema(_ context.Context, _ resource.SchemaRequest, res
 		"private_key_passphrase": schema.StringAttribute{
 			Optional: true, Sensitive: true,
 			MarkdownDescription: "Passphrase of an encrypted `private_key_pem`. It only decrypts the input; the archive is protected with `password`.",
+			Validators:          []validator.String{conflictsWithWriteOnly("private_key_passphrase")},
 			PlanModifiers:       replace,
 		},
+		"private_key_passphrase_wo": writeOnlyString("private_key_passphrase", writeOnlyNote("private_key_passphrase")+
+			" It only decrypts the input: a key encrypted with another passphrase is another `private_key_pem`, which replaces the archive."),
 		"ca_certs_pem": schema.StringAttribute{
 			Optional: true,
 			MarkdownDescription: "More CA certificates in PEM, appended to the chain after those in `cert_pem` (issuer first, root last), for example `mtls_root_ca.root.cert_pem`. " +
@@ -153,12 +164,14 @@ func (r *pkcs12Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if config.FriendlyName.IsNull() {
 		plan.FriendlyName = types.StringValue(keystore.DefaultAliases([]*x509.Certificate{leaf})[0])
 	}
-	if known(plan.PrivateKeyPEM, plan.PrivateKeyPassphrase) {
-		key := plan.privateKey(leaf, &resp.Diagnostics)
+	passphrase := secretFromConfig(ctx, req.Config, "private_key_passphrase", &resp.Diagnostics)
+	password := storePassword(ctx, req.Config, &resp.Diagnostics)
+	if known(plan.PrivateKeyPEM, passphrase.value) {
+		key := plan.privateKey(leaf, passphrase, &resp.Diagnostics)
 		// A trial build at plan runs every check of the encoder, so a plan
 		// that succeeds is an apply that succeeds.
-		if key != nil && known(plan.Password, plan.Encoding, plan.Format, plan.FriendlyName) {
-			if _, err := plan.build(identity{key, leaf, chain}); err != nil {
+		if key != nil && known(password.value, plan.Encoding, plan.Format, plan.FriendlyName) {
+			if _, err := plan.build(identity{key, leaf, chain}, password.value.ValueString()); err != nil {
 				resp.Diagnostics.AddError("Cannot build the archive", err.Error()+".")
 			}
 		}
@@ -196,14 +209,18 @@ func (r *pkcs12Resource) Create(ctx context.Context, req resource.CreateRequest,
 	if leaf == nil {
 		return
 	}
-	key := m.privateKey(leaf, &resp.Diagnostics)
+	key := m.privateKey(leaf, secretFromConfig(ctx, req.Config, "private_key_passphrase", &resp.Diagnostics), &resp.Diagnostics)
 	if key == nil {
 		return
 	}
 	if m.FriendlyName.IsUnknown() { // the certificate was unknown at plan
 		m.FriendlyName = types.StringValue(keystore.DefaultAliases([]*x509.Certificate{leaf})[0])
 	}
-	der, err := m.build(identity{key, leaf, chain})
+	password := storePassword(ctx, req.Config, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	der, err := m.build(identity{key, leaf, chain}, password.value.ValueString())
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot build the archive", err.Error()+".")
 		return
@@ -284,17 +301,18 @@ next:
 	return out
 }
 
-// privateKey parses private_key_pem and checks it belongs to leaf.
-func (m *pkcs12Model) privateKey(leaf *x509.Certificate, diags *diag.Diagnostics) crypto.Signer {
-	key, err := pki.ParsePrivateKeyPEM(m.PrivateKeyPEM.ValueString(), m.PrivateKeyPassphrase.ValueString())
+// privateKey parses private_key_pem, decrypted with passphrase (plain or
+// write-only), and checks it belongs to leaf.
+func (m *pkcs12Model) privateKey(leaf *x509.Certificate, passphrase configuredSecret, diags *diag.Diagnostics) crypto.Signer {
+	key, err := pki.ParsePrivateKeyPEM(m.PrivateKeyPEM.ValueString(), passphrase.value.ValueString())
 	switch {
 	case errors.Is(err, pki.ErrEncryptedKey):
-		diags.AddAttributeError(path.Root("private_key_passphrase"), "Missing private key passphrase",
-			"private_key_pem is encrypted. Set private_key_passphrase to the passphrase it was encrypted with, or pass the key unencrypted.")
+		diags.AddAttributeError(path.Root(passphrase.attr), "Missing private key passphrase",
+			"private_key_pem is encrypted. Set private_key_passphrase (or private_key_passphrase_wo) to the passphrase it was encrypted with, or pass the key unencrypted.")
 		return nil
 	case errors.Is(err, pki.ErrWrongPassphrase):
-		diags.AddAttributeError(path.Root("private_key_passphrase"), "Wrong private key passphrase",
-			"private_key_pem does not decrypt with private_key_passphrase: "+err.Error()+". Give the passphrase private_key_pem was encrypted with.")
+		diags.AddAttributeError(path.Root(passphrase.attr), "Wrong private key passphrase",
+			"private_key_pem does not decrypt with "+passphrase.attr+": "+err.Error()+". Give the passphrase private_key_pem was encrypted with.")
 		return nil
 	case err != nil:
 		diags.AddAttributeError(path.Root("private_key_pem"), "Invalid private key", err.Error()+".")
@@ -309,11 +327,12 @@ func (m *pkcs12Model) privateKey(leaf *x509.Certificate, diags *diag.Diagnostics
 	return key
 }
 
-func (m *pkcs12Model) build(id identity) ([]byte, error) {
+// build encodes the archive with password, plain or write-only (storePassword).
+func (m *pkcs12Model) build(id identity, password string) ([]byte, error) {
 	if m.jks() {
-		return keystore.EncodeJKSKeyStore(id.key, id.leaf, id.chain, m.Password.ValueString(), m.FriendlyName.ValueString())
+		return keystore.EncodeJKSKeyStore(id.key, id.leaf, id.chain, password, m.FriendlyName.ValueString())
 	}
-	return keystore.EncodePKCS12(id.key, id.leaf, id.chain, m.Password.ValueString(), keystore.PKCS12Options{
+	return keystore.EncodePKCS12(id.key, id.leaf, id.chain, password, keystore.PKCS12Options{
 		Encoding:     keystore.Encoding(m.Encoding.ValueString()),
 		FriendlyName: m.FriendlyName.ValueString(),
 	})

@@ -166,7 +166,7 @@ func rootCAFromPEM(certPath, certPEM, keyPath, keyPEM, passphrase string, now ti
 	b.EarlyRenewalHours = types.Int64Value(0)
 	caOptionsFromCert(&m.caOptionsModel, cert)
 	setCertificateOutputs(m.parts(), cert, nil, now, &diags)
-	setKeyOutputs(b, key, &diags)
+	setKeyOutputs(b, key, configuredSecret{b.PrivateKeyPassphrase, "private_key_passphrase"}, &diags)
 	if diags.HasError() {
 		return nil, diags
 	}

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/mtlsforge/terraform-provider-mtls/internal/keystore"
@@ -38,6 +40,10 @@ type storeSettings struct {
 	Format   types.String `tfsdk:"format"`
 	Password types.String `tfsdk:"password"`
 	Encoding types.String `tfsdk:"encoding"`
+
+	// Write-only: null in plan and state; storePassword reads the config.
+	PasswordWO        types.String `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
 }
 
 func (s storeSettings) jks() bool { return s.Format.ValueString() == formatJKS }
@@ -57,10 +63,19 @@ func storeAttributes(what string) map[string]schema.Attribute {
 		},
 		"password": schema.StringAttribute{
 			Optional: true, Sensitive: true,
-			MarkdownDescription: "Password protecting the " + what + ". Required, and not empty, except with `encoding = \"" + string(keystore.EncodingPasswordless) + "\"`, where it must be unset or empty. " +
-				"PKCS#12 accepts any Unicode character of the Basic Multilingual Plane; JKS only Latin-1. Changing it replaces the " + what + ".",
+			MarkdownDescription: "Password protecting the " + what + ". Required (this or `password_wo`), and not empty, except with `encoding = \"" + string(keystore.EncodingPasswordless) + "\"`, where it must be unset or empty. " +
+				"PKCS#12 accepts any Unicode character of the Basic Multilingual Plane; JKS only Latin-1. Changing it replaces the " + what + ". " +
+				"It is kept in the state: set `password_wo` instead to keep it out.",
+			Validators:    []validator.String{conflictsWithWriteOnly("password")},
 			PlanModifiers: replace,
 		},
+		"password_wo": schema.StringAttribute{
+			Optional: true, Sensitive: true, WriteOnly: true,
+			MarkdownDescription: writeOnlyNote("password") + " The same rules as `password` apply. " +
+				"The " + what + " is built with it once; change `password_wo_version` with it to build a new " + what + " with the new password.",
+		},
+		"password_wo_version": writeOnlyVersion("password",
+			"A number to change whenever `password_wo` changes: Terraform cannot see a write-only value change, so changing this replaces the "+what+", built with the password given now.", true),
 		"encoding": schema.StringAttribute{
 			Optional: true, Computed: true,
 			MarkdownDescription: "Algorithms protecting a PKCS#12 " + what + ": " + mdList(keystore.EncodingStrings()) + ". Defaults to `" + string(keystore.DefaultEncoding) + "`. " +
@@ -82,9 +97,16 @@ func storeOutputs(prefix, desc string, sensitive bool) map[string]schema.Attribu
 	}
 }
 
+// storePassword is password or password_wo from the configuration, the only
+// place a write-only value is found.
+func storePassword(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) configuredSecret {
+	return secretFromConfig(ctx, config, "password", diags)
+}
+
 // validateStoreSettings reports, at validate and plan time, combinations of
 // format, encoding and password that cannot produce a usable store. Unknown
 // values are left to later checks; invalid enum values to the validators.
+// s comes from the configuration, so it holds password_wo too.
 func validateStoreSettings(s storeSettings, diags *diag.Diagnostics) {
 	if s.Format.IsUnknown() || s.Encoding.IsUnknown() {
 		return
@@ -98,24 +120,28 @@ func validateStoreSettings(s storeSettings, diags *diag.Diagnostics) {
 			fmt.Sprintf("encoding = %q selects PKCS#12 algorithms, but format = %q writes a Java JKS store, whose protection is fixed. "+
 				"Remove encoding, or set format = %q.", encoding, formatJKS, formatPKCS12))
 	}
-	if s.Password.IsUnknown() {
+	pw, attr := s.Password, "password"
+	if !s.PasswordWO.IsNull() {
+		pw, attr = s.PasswordWO, "password_wo"
+	}
+	if pw.IsUnknown() {
 		return
 	}
-	password := s.Password.ValueString()
+	password := pw.ValueString()
 	switch {
 	case s.jks() && password == "":
-		diags.AddAttributeError(path.Root("password"), "Missing password",
-			fmt.Sprintf("format = %q needs a non-empty password: JKS has no unprotected form. Set password, or use format = %q with encoding = %q.",
+		diags.AddAttributeError(path.Root(attr), "Missing password",
+			fmt.Sprintf("format = %q needs a non-empty password: JKS has no unprotected form. Set password (or password_wo), or use format = %q with encoding = %q.",
 				formatJKS, formatPKCS12, keystore.EncodingPasswordless))
 	case s.jks():
 	case encoding == keystore.EncodingPasswordless && password != "":
-		diags.AddAttributeError(path.Root("password"), "Password given with a passwordless encoding",
+		diags.AddAttributeError(path.Root(attr), "Password given with a passwordless encoding",
 			fmt.Sprintf("encoding = %q writes no encryption and no MAC, so a password would protect nothing and consumers asking for one would fail. "+
-				"Remove password, or choose an encoding such as %q that uses it.", keystore.EncodingPasswordless, keystore.DefaultEncoding))
+				"Remove %s, or choose an encoding such as %q that uses it.", keystore.EncodingPasswordless, attr, keystore.DefaultEncoding))
 	case encoding != keystore.EncodingPasswordless && password == "":
-		diags.AddAttributeError(path.Root("password"), "Missing password",
+		diags.AddAttributeError(path.Root(attr), "Missing password",
 			fmt.Sprintf("encoding = %q encrypts and authenticates the file with the password, so it must not be empty. "+
-				"Set password, or set encoding = %q for a file without any protection.", encoding, keystore.EncodingPasswordless))
+				"Set password (or password_wo), or set encoding = %q for a file without any protection.", encoding, keystore.EncodingPasswordless))
 	}
 }
 

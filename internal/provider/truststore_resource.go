@@ -33,9 +33,14 @@ type truststoreModel struct {
 type truststoreResource struct{}
 
 var (
-	_ resource.ResourceWithModifyPlan     = &truststoreResource{}
-	_ resource.ResourceWithValidateConfig = &truststoreResource{}
+	_ resource.ResourceWithModifyPlan       = &truststoreResource{}
+	_ resource.ResourceWithValidateConfig   = &truststoreResource{}
+	_ resource.ResourceWithConfigValidators = &truststoreResource{}
 )
+
+func (r *truststoreResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{writeOnlyNeedsSupport{}}
+}
 
 func NewTruststoreResource() resource.Resource { return &truststoreResource{} }
 
@@ -108,9 +113,9 @@ func (r *truststoreResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	plan.EntryAliases = stringListValue(aliases)
-	if known(plan.Password, plan.Encoding) {
+	if password := storePassword(ctx, req.Config, &resp.Diagnostics); known(password.value, plan.Encoding) {
 		// A trial build runs every check of the encoder at plan.
-		if _, err := plan.build(entries); err != nil {
+		if _, err := plan.build(entries, password.value.ValueString()); err != nil {
 			resp.Diagnostics.AddError("Cannot build the truststore", err.Error()+".")
 		}
 	}
@@ -131,7 +136,11 @@ func (r *truststoreResource) Create(ctx context.Context, req resource.CreateRequ
 	if aliases == nil {
 		return
 	}
-	der, err := m.build(entries)
+	password := storePassword(ctx, req.Config, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	der, err := m.build(entries, password.value.ValueString())
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot build the truststore", err.Error()+".")
 		return
@@ -199,9 +208,10 @@ func (m *truststoreModel) resolveAliases(entries []keystore.TrustedEntry, diags 
 	return aliases
 }
 
-func (m *truststoreModel) build(entries []keystore.TrustedEntry) ([]byte, error) {
+// build encodes the truststore with password, plain or write-only (storePassword).
+func (m *truststoreModel) build(entries []keystore.TrustedEntry, password string) ([]byte, error) {
 	if m.jks() {
-		return keystore.EncodeJKSTrustStore(entries, m.Password.ValueString())
+		return keystore.EncodeJKSTrustStore(entries, password)
 	}
-	return keystore.EncodeTrustStorePKCS12(entries, m.Password.ValueString(), keystore.Encoding(m.Encoding.ValueString()))
+	return keystore.EncodeTrustStorePKCS12(entries, password, keystore.Encoding(m.Encoding.ValueString()))
 }
