@@ -72,7 +72,7 @@ ephemeral "mtls_client_cert" "ci" {
 ` + echo("ci"),
 			ConfigStateChecks: []statecheck.StateCheck{
 				echoed{"echo.ci", checkEphemeralCert(certWant{root: "mtls_root_ca.root", subject: "CN=ci-runner,O=Example",
-					uris: []string{"spiffe://example.test/ci"}, usages: clientAuth, validity: 2*time.Hour + 5*time.Minute, generated: true})},
+					uris: []string{"spiffe://example.test/ci"}, usages: clientAuth, validity: 2*time.Hour + 5*time.Minute, generated: true, openssl: "sslclient", t: t})},
 				echoed{"echo.ci", noRenewal},
 				statecheck.ExpectKnownValue("echo.ci", tfjsonpath.New("data").AtMapKey("extended_key_usages"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("client_auth")})),
 				statecheck.ExpectKnownValue("echo.ci", tfjsonpath.New("data").AtMapKey("key_algorithm"), knownvalue.StringExact("RSA_2048")),
@@ -107,7 +107,7 @@ ephemeral "mtls_client_cert" "batch" {
 // without the attribute's line: Terraform shows none for them (1.11), so
 // their detail names the attribute.
 func TestAccClientCertEphemeral_planErrors(t *testing.T) {
-	cases := map[string]struct{ prior, config, err string }{
+	testEphemeralPlanErrors(t, map[string]ephemeralPlanErrorCase{
 		"no name, CA known": {ephemeralClientRoot, ephemeralClientRoot + `
 ephemeral "mtls_client_cert" "bad" {
   ca_cert_pem        = mtls_root_ca.root.cert_pem
@@ -133,25 +133,5 @@ ephemeral "mtls_client_cert" "bad" {
   ca_private_key_pem = mtls_root_ca.other.private_key_pem
   subject            = { common_name = "ci" }
 }`, wrapped("CA private key does not match the CA certificate", "The key in ca_private_key_pem belongs to another certificate")},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			var steps []resource.TestStep
-			if tc.prior != "" {
-				steps = append(steps, resource.TestStep{Config: tc.prior})
-			}
-			steps = append(steps, resource.TestStep{Config: tc.config, PlanOnly: true, ExpectError: regexp.MustCompile(tc.err)})
-			if tc.prior != "" {
-				// The checks run at validate, as for the resource's validators:
-				// the destroy at the end runs on a valid configuration.
-				steps = append(steps, resource.TestStep{Config: tc.prior})
-			}
-			resource.ParallelTest(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				TerraformVersionChecks:   ephemeralEngines,
-				ProtoV6ProviderFactories: ephemeralFactories(),
-				Steps:                    steps,
-			})
-		})
-	}
+	})
 }

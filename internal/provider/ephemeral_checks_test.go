@@ -12,20 +12,24 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"regexp"
 	"slices"
 	"strings"
+	"testing"
 	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 	gopkcs12 "software.sslmate.com/src/go-pkcs12"
 
 	"github.com/mtlsforge/terraform-provider-mtls/internal/pki"
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 // What the tests of the ephemeral resources share: the echo provider, which
@@ -93,12 +97,17 @@ func stateResourceValues(state *tfjson.State, address string) map[string]any {
 // certWant is what an ephemeral certificate must be.
 type certWant struct {
 	root      string // address of the mtls_root_ca it must verify against
+	issuer    string // address of the issuing CA, when not the root
 	subject   string
 	dnsNames  []string
 	uris      []string
 	usages    []x509.ExtKeyUsage
 	validity  time.Duration // not_after - not_before, backdate included
 	generated bool          // a key was generated (else CSR mode)
+	// openssl, when set, is the -purpose of `openssl verify -x509_strict`,
+	// run on the certificate with t.
+	openssl string
+	t       *testing.T
 }
 
 // checkEphemeralCert parses the echoed certificate and checks it: subject,
@@ -116,6 +125,14 @@ func checkEphemeralCert(w certWant) func(map[string]any, *tfjson.State) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", w.root, err)
 		}
+		issuer := roots[0]
+		if w.issuer != "" {
+			cas, err := pki.ParseCertificatesPEM(fmt.Sprint(stateResourceValues(state, w.issuer)["cert_pem"]))
+			if err != nil {
+				return fmt.Errorf("%s: %w", w.issuer, err)
+			}
+			issuer = cas[0]
+		}
 		switch {
 		case cert.Subject.String() != w.subject:
 			return fmt.Errorf("subject %q, want %q", cert.Subject, w.subject)
@@ -129,8 +146,8 @@ func checkEphemeralCert(w certWant) func(map[string]any, *tfjson.State) error {
 			return fmt.Errorf("extended key usages %v, want %v", cert.ExtKeyUsage, w.usages)
 		case cert.NotAfter.Sub(cert.NotBefore) != w.validity:
 			return fmt.Errorf("valid for %s, want %s", cert.NotAfter.Sub(cert.NotBefore), w.validity)
-		case !bytes.Equal(cert.RawIssuer, roots[0].RawSubject):
-			return fmt.Errorf("issuer %q, want the root %q", cert.Issuer, roots[0].Subject)
+		case !bytes.Equal(cert.RawIssuer, issuer.RawSubject) || cert.CheckSignatureFrom(issuer) != nil:
+			return fmt.Errorf("issuer %q, want %q, with its signature", cert.Issuer, issuer.Subject)
 		case data["fingerprint_sha256"] != pki.FingerprintSHA256(cert):
 			return fmt.Errorf("fingerprint_sha256 %v is not the certificate's", data["fingerprint_sha256"])
 		case data["serial_number"] != pki.SerialHex(cert):
@@ -147,6 +164,17 @@ func checkEphemeralCert(w certWant) func(map[string]any, *tfjson.State) error {
 		}
 		if _, err := cert.Verify(x509.VerifyOptions{Roots: pool, Intermediates: inter, KeyUsages: w.usages}); err != nil {
 			return fmt.Errorf("does not verify against %s: %w", w.root, err)
+		}
+		if w.openssl != "" {
+			openssl := testtools.RequireTool(w.t, "openssl")
+			dir := w.t.TempDir()
+			out, err := exec.Command(openssl, "verify", "-x509_strict", "-purpose", w.openssl,
+				"-CAfile", writeFile(w.t, dir, "root.pem", pki.EncodeCertificatesPEM(roots[0])),
+				"-untrusted", writeFile(w.t, dir, "fullchain.pem", fmt.Sprint(data["fullchain_pem"])),
+				writeFile(w.t, dir, "leaf.pem", fmt.Sprint(data["cert_pem"]))).CombinedOutput()
+			if err != nil {
+				return fmt.Errorf("openssl verify: %v\n%s", err, out)
+			}
 		}
 		keyPEM := fmt.Sprint(data["private_key_pem"])
 		if !w.generated {
@@ -308,4 +336,31 @@ func (c noSecretsInPlan) CheckPlan(_ context.Context, req plancheck.CheckPlanReq
 		err = fmt.Errorf("the plan holds %s", strings.Join(found, ", "))
 	}
 	resp.Error = err
+}
+
+// ephemeralPlanErrorCase is a configuration that must fail at plan with an
+// error matching err, after prior (if any) was applied.
+type ephemeralPlanErrorCase struct{ prior, config, err string }
+
+func testEphemeralPlanErrors(t *testing.T, cases map[string]ephemeralPlanErrorCase) {
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var steps []resource.TestStep
+			if tc.prior != "" {
+				steps = append(steps, resource.TestStep{Config: tc.prior})
+			}
+			steps = append(steps, resource.TestStep{Config: tc.config, PlanOnly: true, ExpectError: regexp.MustCompile(tc.err)})
+			if tc.prior != "" {
+				// Checks that run at validate fail the destroy as well, as the
+				// resources' validators do: it runs on a valid configuration.
+				steps = append(steps, resource.TestStep{Config: tc.prior})
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				TerraformVersionChecks:   ephemeralEngines,
+				ProtoV6ProviderFactories: ephemeralFactories(),
+				Steps:                    steps,
+			})
+		})
+	}
 }
