@@ -73,20 +73,23 @@ func ephemeralAttributes(src map[string]schema.Attribute, omit []string, diags *
 var storedOnlyPhrases = []string{"replace", "in place", "refresh", "early_renewal_hours", "content_base64"}
 
 // ephemeralDescription drops the sentences of a resource's description that
-// only hold for what is stored.
+// only hold for what is stored. It works line by line, so that markdown
+// lists and tables keep their lines; a line left without a sentence goes.
 func ephemeralDescription(s string) string {
-	var kept []string
-	for _, sentence := range sentences(s) {
-		lower := strings.ToLower(sentence)
-		stored := false
-		for _, p := range storedOnlyPhrases {
-			stored = stored || strings.Contains(lower, p)
+	var lines []string
+	for _, line := range strings.Split(s, "\n") {
+		var kept []string
+		for _, sentence := range sentences(line) {
+			lower := strings.ToLower(sentence)
+			if !slices.ContainsFunc(storedOnlyPhrases, func(p string) bool { return strings.Contains(lower, p) }) {
+				kept = append(kept, sentence)
+			}
 		}
-		if !stored {
-			kept = append(kept, sentence)
+		if len(kept) > 0 || line == "" {
+			lines = append(lines, strings.Join(kept, " "))
 		}
 	}
-	return strings.Join(kept, " ")
+	return strings.Join(lines, "\n")
 }
 
 // sentences splits a description after each ". " that is followed by a

@@ -66,8 +66,9 @@ var exampleChecks = map[string]func(t *testing.T, run *exampleRun, fixtures *exa
 // proves that every mtls resource and data source is valid, applies and is
 // stable, not that the other providers' blocks are right (those were checked
 // by hand against the provider sources the examples name). Examples that call
-// provider functions need Terraform 1.8+: with an older CLI they are skipped,
-// and make test-opentofu runs them.
+// provider functions need Terraform 1.8+, and examples that declare ephemeral
+// resources Terraform 1.10+ or OpenTofu 1.11+: with an older CLI they are
+// skipped, and make test-opentofu and make test-terraform-latest run them.
 func TestAccExamples(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
@@ -81,7 +82,7 @@ func TestAccExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	functions := cliSupportsProviderFunctions(t, tf, cliConfig)
+	functions, ephemeral := cliFeatures(t, tf, cliConfig)
 	dirs := exampleDirs(t, root)
 	if len(dirs) < 10 {
 		t.Fatalf("found only %d example directories under %s", len(dirs), root)
@@ -92,6 +93,9 @@ func TestAccExamples(t *testing.T) {
 			checkExampleProviders(t, files)
 			if !functions && callsProviderFunctions(files) {
 				t.Skipf("calls provider functions, which need Terraform 1.8+ or OpenTofu; %s is older (make test-opentofu runs this one)", tf)
+			}
+			if !ephemeral && declaresEphemeralResources(t, files) {
+				t.Skipf("declares ephemeral resources, which need Terraform 1.10+ or OpenTofu 1.11+; %s is older (make test-opentofu and make test-terraform-latest run this one)", tf)
 			}
 			kept, removed := stripForeignProviders(t, files)
 			if len(removed) > 0 {
@@ -126,9 +130,10 @@ func TestAccExamples(t *testing.T) {
 	}
 }
 
-// cliSupportsProviderFunctions tells whether the CLI is Terraform 1.8 or
-// later, or an OpenTofu (1.7 or later) that reports its own version.
-func cliSupportsProviderFunctions(t *testing.T, tf, cliConfig string) bool {
+// cliFeatures tells whether the CLI has provider functions (Terraform 1.8 or
+// later, or an OpenTofu, 1.7 or later, that reports its own version) and
+// ephemeral resources (Terraform 1.10, OpenTofu 1.11).
+func cliFeatures(t *testing.T, tf, cliConfig string) (functions, ephemeral bool) {
 	t.Helper()
 	cmd := exec.CommandContext(t.Context(), tf, "version", "-json")
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1")
@@ -150,7 +155,26 @@ func cliSupportsProviderFunctions(t *testing.T, tf, cliConfig string) bool {
 	if _, err := fmt.Sscanf(version.TerraformVersion, "%d.%d", &major, &minor); err != nil {
 		t.Fatalf("%s version %q: %v", tf, version.TerraformVersion, err)
 	}
-	return major > 1 || major == 1 && minor >= 8
+	functions = major > 1 || major == 1 && minor >= 8
+	ephemeral = major > 1 || major == 1 && minor >= 11
+	if major == 1 && minor == 10 {
+		cmd := exec.CommandContext(t.Context(), tf, "version")
+		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1")
+		out, err := cmd.Output()
+		ephemeral = err == nil && !bytes.Contains(out, []byte("OpenTofu"))
+	}
+	return functions, ephemeral
+}
+
+func declaresEphemeralResources(t *testing.T, files map[string][]byte) bool {
+	for _, file := range parseExampleFiles(t, files) {
+		for _, block := range file.body.Blocks {
+			if block.Type == "ephemeral" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func callsProviderFunctions(files map[string][]byte) bool {
@@ -388,7 +412,7 @@ func checkExampleProviders(t *testing.T, files map[string][]byte) {
 	for _, file := range parseExampleFiles(t, files) {
 		for _, block := range file.body.Blocks {
 			switch block.Type {
-			case "resource", "data":
+			case "resource", "data", "ephemeral":
 				used[providerOf(block.Labels[0])] = true
 			case "provider":
 				used[block.Labels[0]] = true
@@ -439,10 +463,10 @@ func stripForeignProviders(t *testing.T, files map[string][]byte) (map[string][]
 	for _, file := range parseExampleFiles(t, files) {
 		for _, block := range file.body.Blocks {
 			switch block.Type {
-			case "resource", "data", "output", "provider", "check":
+			case "resource", "data", "ephemeral", "output", "provider", "check":
 				address := exampleAddress(block)
 				refs[address] = bodyReferences(block.Body)
-				if (block.Type == "resource" || block.Type == "data") && providerOf(block.Labels[0]) != "mtls" && providerOf(block.Labels[0]) != builtinProvider ||
+				if (block.Type == "resource" || block.Type == "data" || block.Type == "ephemeral") && providerOf(block.Labels[0]) != "mtls" && providerOf(block.Labels[0]) != builtinProvider ||
 					block.Type == "provider" && block.Labels[0] != "mtls" {
 					removed[address] = true
 				}
@@ -510,8 +534,8 @@ func exampleAddress(block *hclsyntax.Block) string {
 }
 
 // exampleAddressOf is how configuration refers to a block: TYPE.NAME for a
-// resource, data.TYPE.NAME; output.NAME, provider.NAME and check.NAME name
-// the others here.
+// resource, data.TYPE.NAME and ephemeral.TYPE.NAME; output.NAME,
+// provider.NAME and check.NAME name the others here.
 func exampleAddressOf(blockType string, labels []string) string {
 	if blockType == "resource" {
 		return strings.Join(labels, ".")
@@ -551,7 +575,7 @@ func expressionReferences(expr hclsyntax.Expression) []string {
 		case len(steps) < 2:
 		case steps[0] == "local":
 			refs = append(refs, "local."+steps[1])
-		case steps[0] == "data" && len(steps) == 3:
+		case (steps[0] == "data" || steps[0] == "ephemeral") && len(steps) == 3:
 			refs = append(refs, strings.Join(steps, "."))
 		case steps[0] != "var" && steps[0] != "path" && steps[0] != "each" && steps[0] != "count" && steps[0] != "self" && steps[0] != "terraform":
 			refs = append(refs, steps[0]+"."+steps[1])
