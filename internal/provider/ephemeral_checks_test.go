@@ -104,6 +104,9 @@ type certWant struct {
 	usages    []x509.ExtKeyUsage
 	validity  time.Duration // not_after - not_before, backdate included
 	generated bool          // a key was generated (else CSR mode)
+	// at, when set, is the provider's clock: the certificate must be made
+	// then, and is verified then.
+	at time.Time
 	// openssl, when set, is the -purpose of `openssl verify -x509_strict`,
 	// run on the certificate with t.
 	openssl string
@@ -162,16 +165,23 @@ func checkEphemeralCert(w certWant) func(map[string]any, *tfjson.State) error {
 		for _, c := range chain[1:] {
 			inter.AddCert(c)
 		}
-		if _, err := cert.Verify(x509.VerifyOptions{Roots: pool, Intermediates: inter, KeyUsages: w.usages}); err != nil {
+		if !w.at.IsZero() && !cert.NotBefore.Equal(w.at.Add(-defaultBackdateMinutes*time.Minute).Truncate(time.Second)) {
+			return fmt.Errorf("not before %s, want the provider's clock %s less the backdate", cert.NotBefore, w.at)
+		}
+		if _, err := cert.Verify(x509.VerifyOptions{Roots: pool, Intermediates: inter, KeyUsages: w.usages, CurrentTime: w.at}); err != nil {
 			return fmt.Errorf("does not verify against %s: %w", w.root, err)
 		}
 		if w.openssl != "" {
 			openssl := testtools.RequireTool(w.t, "openssl")
 			dir := w.t.TempDir()
-			out, err := exec.Command(openssl, "verify", "-x509_strict", "-purpose", w.openssl,
+			args := []string{"verify", "-x509_strict", "-purpose", w.openssl}
+			if !w.at.IsZero() {
+				args = append(args, "-attime", fmt.Sprint(w.at.Unix()))
+			}
+			out, err := exec.Command(openssl, append(args,
 				"-CAfile", writeFile(w.t, dir, "root.pem", pki.EncodeCertificatesPEM(roots[0])),
 				"-untrusted", writeFile(w.t, dir, "fullchain.pem", fmt.Sprint(data["fullchain_pem"])),
-				writeFile(w.t, dir, "leaf.pem", fmt.Sprint(data["cert_pem"]))).CombinedOutput()
+				writeFile(w.t, dir, "leaf.pem", fmt.Sprint(data["cert_pem"])))...).CombinedOutput()
 			if err != nil {
 				return fmt.Errorf("openssl verify: %v\n%s", err, out)
 			}

@@ -22,10 +22,11 @@ import (
 // descriptions), and it reads its configuration into the resource's model so
 // that the resource's checks and issuing code serve it unchanged. What only
 // a stored object has is left out: plan modifiers, defaults (applied by
-// resourceView instead), write-only arguments (an ephemeral configuration is
-// never stored, so the plain argument serves), the attributes named in omit,
-// and the sentences of descriptions about replacing, updating or refreshing
-// what is in state.
+// resourceView instead), the attributes named in omit, and the sentences of
+// descriptions about replacing, updating or refreshing what is in state.
+// Write-only arguments stay, as ordinary ones: an ephemeral resource's
+// configuration is never stored anyway, and validators that pair an
+// argument with its write-only twin keep finding it.
 
 // ephemeralSchema derives an ephemeral resource's schema from the schema of
 // the resource it mirrors.
@@ -38,7 +39,7 @@ func ephemeralSchema(res schema.Schema, omit []string, summary string) (eschema.
 func ephemeralAttributes(src map[string]schema.Attribute, omit []string, diags *diag.Diagnostics) map[string]eschema.Attribute {
 	out := map[string]eschema.Attribute{}
 	for name, a := range src {
-		if a.IsWriteOnly() || slices.Contains(omit, name) {
+		if slices.Contains(omit, name) {
 			continue
 		}
 		md, d := ephemeralDescription(a.GetMarkdownDescription()), ephemeralDescription(a.GetDescription())
@@ -136,7 +137,11 @@ func resourceView(ctx context.Context, res schema.Schema, config tfsdk.Config) (
 		diags.AddError("Unreadable configuration", err.Error())
 		return tfsdk.Plan{}, diags
 	}
-	objectType := res.Type().TerraformType(ctx).(tftypes.Object)
+	objectType, ok := res.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		diags.AddError("Unreadable configuration", "The resource schema is not an object.")
+		return tfsdk.Plan{}, diags
+	}
 	values := map[string]tftypes.Value{}
 	for name, a := range res.Attributes {
 		v, ok := given[name]
@@ -197,7 +202,11 @@ func ephemeralResult(ctx context.Context, res schema.Schema, model any, result *
 		diags.AddError("Unreadable result", err.Error())
 		return diags
 	}
-	objectType := result.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	objectType, ok := result.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		diags.AddError("Unreadable result", "The ephemeral schema is not an object.")
+		return diags
+	}
 	values := map[string]tftypes.Value{}
 	for name := range objectType.AttributeTypes {
 		values[name] = all[name]

@@ -59,7 +59,7 @@ func compareAttributes(t *testing.T, prefix string, res map[string]schema.Attrib
 	t.Helper()
 	for name, r := range res {
 		e, ok := eph[name]
-		if slices.Contains(omit, name) || r.IsWriteOnly() {
+		if slices.Contains(omit, name) {
 			if ok {
 				t.Errorf("%s%s is in the ephemeral schema, which leaves it out", prefix, name)
 			}
@@ -68,6 +68,9 @@ func compareAttributes(t *testing.T, prefix string, res map[string]schema.Attrib
 		if !ok {
 			t.Errorf("%s%s is missing from the ephemeral schema", prefix, name)
 			continue
+		}
+		if e.IsWriteOnly() {
+			t.Errorf("%s%s is write-only in the ephemeral schema", prefix, name)
 		}
 		if r.IsRequired() != e.IsRequired() || r.IsOptional() != e.IsOptional() || r.IsComputed() != e.IsComputed() || r.IsSensitive() != e.IsSensitive() {
 			t.Errorf("%s%s: flags differ from the resource's", prefix, name)
@@ -85,7 +88,12 @@ func compareAttributes(t *testing.T, prefix string, res map[string]schema.Attrib
 			}
 		}
 		if rn, ok := r.(schema.SingleNestedAttribute); ok {
-			compareAttributes(t, prefix+name+".", rn.Attributes, e.(eschema.SingleNestedAttribute).Attributes, nil)
+			en, ok := e.(eschema.SingleNestedAttribute)
+			if !ok {
+				t.Errorf("%s%s: a %T, the resource's is nested attributes", prefix, name, e)
+				continue
+			}
+			compareAttributes(t, prefix+name+".", rn.Attributes, en.Attributes, nil)
 		}
 	}
 	for name := range eph {

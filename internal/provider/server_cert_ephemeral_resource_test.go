@@ -31,12 +31,18 @@ resource "mtls_intermediate_ca" "issuing" {
 
 // An ephemeral server certificate from an intermediate: the resource's
 // defaults (serverAuth, one year and the backdate, ECDSA P-256), its names,
-// and a chain that verifies with crypto/x509 and openssl -x509_strict.
+// and a chain that verifies with crypto/x509 and openssl -x509_strict. It is
+// made at the provider's clock, here 30 days ahead, which the ephemeral
+// resource gets at Configure as the resources do.
 func TestAccServerCertEphemeral_issues(t *testing.T) {
+	clock := newTestClock()
+	clock.Advance(30 * 24 * time.Hour)
+	factories := ephemeralFactories()
+	factories["mtls"] = factoriesWithClock(clock)["mtls"]
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		TerraformVersionChecks:   ephemeralEngines,
-		ProtoV6ProviderFactories: ephemeralFactories(),
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{
 			Config: ephemeralServerChain + `
 ephemeral "mtls_server_cert" "web" {
@@ -56,7 +62,7 @@ resource "echo" "web" {}
 			ConfigStateChecks: []statecheck.StateCheck{
 				echoed{"echo.web", checkEphemeralCert(certWant{root: "mtls_root_ca.root", issuer: "mtls_intermediate_ca.issuing", subject: "CN=web",
 					dnsNames: []string{"web.example.test", "*.web.example.test"}, usages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-					validity: 8760*time.Hour + 5*time.Minute, generated: true, openssl: "sslserver", t: t})},
+					validity: 8760*time.Hour + 5*time.Minute, generated: true, openssl: "sslserver", t: t, at: clock.Now()})},
 				echoed{"echo.web", func(data map[string]any, state *tfjson.State) error {
 					certs, err := pki.ParseCertificatesPEM(fmt.Sprint(data["fullchain_pem"]))
 					if err != nil {
