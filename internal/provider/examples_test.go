@@ -71,9 +71,11 @@ var exampleChecks = map[string]func(t *testing.T, run *exampleRun, fixtures *exa
 // refers to them, are removed before init, and the test logs what it removed:
 // for such a directory it proves that every mtls resource and data source is
 // valid, applies and is stable. TestExamplesMatchProviderSchemas checks the
-// other providers' blocks against their schemas. Examples that call
-// provider functions need Terraform 1.8+: with an older CLI they are skipped,
-// and make test-opentofu runs them.
+// other providers' blocks against their schemas. Examples that call provider
+// functions need Terraform 1.8+, examples that declare ephemeral resources
+// Terraform 1.10+ or OpenTofu 1.11+, and examples that set write-only
+// arguments 1.11+: with an older CLI they are skipped, and make
+// test-opentofu and make test-terraform-latest run them.
 func TestAccExamples(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
@@ -89,6 +91,7 @@ func TestAccExamples(t *testing.T) {
 	}
 	functions := cliSupportsProviderFunctions(t, tf, cliConfig)
 	writeOnly := cliAtLeast(t, tf, cliConfig, 1, 11)
+	ephemeral := cliHasEphemeralResources(t, tf, cliConfig)
 	dirs := exampleDirs(t, root)
 	if len(dirs) < 10 {
 		t.Fatalf("found only %d example directories under %s", len(dirs), root)
@@ -99,6 +102,9 @@ func TestAccExamples(t *testing.T) {
 			checkExampleProviders(t, files)
 			if !functions && callsProviderFunctions(files) {
 				t.Skipf("calls provider functions, which need Terraform 1.8+ or OpenTofu; %s is older (make test-opentofu runs this one)", tf)
+			}
+			if !ephemeral && declaresEphemeralResources(t, files) {
+				t.Skipf("declares ephemeral resources, which need Terraform 1.10+ or OpenTofu 1.11+; %s is older (make test-opentofu and make test-terraform-latest run this one)", tf)
 			}
 			if !writeOnly && setsWriteOnlyArguments(files) {
 				t.Skipf("sets write-only arguments, which need Terraform 1.11+ or OpenTofu 1.11+; %s is older (make test-terraform-latest and make test-opentofu run this one)", tf)
@@ -168,6 +174,30 @@ func cliAtLeast(t *testing.T, tf, cliConfig string, wantMajor, wantMinor int) bo
 		t.Fatalf("%s version %q: %v", tf, version.TerraformVersion, err)
 	}
 	return major > wantMajor || major == wantMajor && minor >= wantMinor
+}
+
+// cliHasEphemeralResources tells whether the CLI knows ephemeral resources:
+// Terraform 1.10, OpenTofu 1.11.
+func cliHasEphemeralResources(t *testing.T, tf, cliConfig string) bool {
+	t.Helper()
+	if cliAtLeast(t, tf, cliConfig, 1, 11) || !cliAtLeast(t, tf, cliConfig, 1, 10) {
+		return cliAtLeast(t, tf, cliConfig, 1, 11)
+	}
+	cmd := exec.CommandContext(t.Context(), tf, "version")
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1")
+	out, err := cmd.Output()
+	return err == nil && !bytes.Contains(out, []byte("OpenTofu"))
+}
+
+func declaresEphemeralResources(t *testing.T, files map[string][]byte) bool {
+	for _, file := range parseExampleFiles(t, files) {
+		for _, block := range file.body.Blocks {
+			if block.Type == "ephemeral" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 var writeOnlyArgument = regexp.MustCompile(`(?m)^\s*[a-z_]+_wo\s*=`)
@@ -426,7 +456,7 @@ func checkExampleProviders(t *testing.T, files map[string][]byte) {
 	for _, file := range parseExampleFiles(t, files) {
 		for _, block := range file.body.Blocks {
 			switch block.Type {
-			case "resource", "data":
+			case "resource", "data", "ephemeral":
 				used[providerOf(block.Labels[0])] = true
 			case "provider":
 				used[block.Labels[0]] = true
@@ -477,10 +507,10 @@ func stripForeignProviders(t *testing.T, files map[string][]byte) (map[string][]
 	for _, file := range parseExampleFiles(t, files) {
 		for _, block := range file.body.Blocks {
 			switch block.Type {
-			case "resource", "data", "output", "provider", "check":
+			case "resource", "data", "ephemeral", "output", "provider", "check":
 				address := exampleAddress(block)
 				refs[address] = bodyReferences(block.Body)
-				if (block.Type == "resource" || block.Type == "data") && providerOf(block.Labels[0]) != "mtls" && providerOf(block.Labels[0]) != builtinProvider ||
+				if (block.Type == "resource" || block.Type == "data" || block.Type == "ephemeral") && providerOf(block.Labels[0]) != "mtls" && providerOf(block.Labels[0]) != builtinProvider ||
 					block.Type == "provider" && block.Labels[0] != "mtls" {
 					removed[address] = true
 				}
@@ -548,8 +578,8 @@ func exampleAddress(block *hclsyntax.Block) string {
 }
 
 // exampleAddressOf is how configuration refers to a block: TYPE.NAME for a
-// resource, data.TYPE.NAME; output.NAME, provider.NAME and check.NAME name
-// the others here.
+// resource, data.TYPE.NAME and ephemeral.TYPE.NAME; output.NAME,
+// provider.NAME and check.NAME name the others here.
 func exampleAddressOf(blockType string, labels []string) string {
 	if blockType == "resource" {
 		return strings.Join(labels, ".")
@@ -589,7 +619,7 @@ func expressionReferences(expr hclsyntax.Expression) []string {
 		case len(steps) < 2:
 		case steps[0] == "local":
 			refs = append(refs, "local."+steps[1])
-		case steps[0] == "data" && len(steps) == 3:
+		case (steps[0] == "data" || steps[0] == "ephemeral") && len(steps) == 3:
 			refs = append(refs, strings.Join(steps, "."))
 		case steps[0] != "var" && steps[0] != "path" && steps[0] != "each" && steps[0] != "count" && steps[0] != "self" && steps[0] != "terraform":
 			refs = append(refs, steps[0]+"."+steps[1])

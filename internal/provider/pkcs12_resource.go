@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/mtlsforge/terraform-provider-mtls/internal/keystore"
@@ -148,12 +149,7 @@ func (r *pkcs12Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		r.restoreDerivedFriendlyName(ctx, &plan, config, resp)
 		return
 	}
-	if plan.Encoding.ValueString() == string(keystore.EncodingPasswordless) && !plan.jks() {
-		resp.Diagnostics.AddAttributeWarning(path.Root("encoding"), "Private key stored without protection",
-			"encoding = \"passwordless\" writes the private key in the clear, with no MAC. OpenSSL and Go read such an archive, "+
-				"but NSS (Firefox, Chrome on Linux, pk12util) rejects it and Java loads no key from it. "+
-				"Use a password with the default encoding unless every consumer is OpenSSL or Go.")
-	}
+	plan.warnPasswordless(&resp.Diagnostics)
 	if !known(plan.CertPEM, plan.CACertsPEM, plan.IncludeRoot) {
 		return
 	}
@@ -205,29 +201,50 @@ func (r *pkcs12Resource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	leaf, chain := m.certificates(&resp.Diagnostics)
+	if m.buildArchive(ctx, req.Config, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// buildArchive checks the inputs and builds the archive into pkcs12_base64,
+// pkcs12_sha256 and id, deriving friendly_name when it is not yet known.
+// config holds the secrets, plain or write-only.
+func (m *pkcs12Model) buildArchive(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
+	leaf, chain := m.certificates(diags)
 	if leaf == nil {
 		return
 	}
-	key := m.privateKey(leaf, secretFromConfig(ctx, req.Config, "private_key_passphrase", &resp.Diagnostics), &resp.Diagnostics)
+	key := m.privateKey(leaf, secretFromConfig(ctx, config, "private_key_passphrase", diags), diags)
 	if key == nil {
 		return
 	}
-	if m.FriendlyName.IsUnknown() { // the certificate was unknown at plan
+	// Unknown: the certificate was unknown at plan; null: the ephemeral
+	// mtls_pkcs12, which has no plan.
+	if m.FriendlyName.IsUnknown() || m.FriendlyName.IsNull() {
 		m.FriendlyName = types.StringValue(keystore.DefaultAliases([]*x509.Certificate{leaf})[0])
 	}
-	password := storePassword(ctx, req.Config, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	password := storePassword(ctx, config, diags)
+	if diags.HasError() {
 		return
 	}
 	der, err := m.build(identity{key, leaf, chain}, password.value.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot build the archive", err.Error()+".")
+		diags.AddError("Cannot build the archive", err.Error()+".")
 		return
 	}
 	file := newStoredFile(der)
 	m.PKCS12Base64, m.PKCS12SHA256, m.ID = file.base64, file.sha256, file.sha256
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// warnPasswordless warns of an archive whose key is not protected at all.
+func (m *pkcs12Model) warnPasswordless(diags *diag.Diagnostics) {
+	if m.Encoding.ValueString() == string(keystore.EncodingPasswordless) && !m.jks() {
+		diags.AddAttributeWarning(path.Root("encoding"), "Private key stored without protection",
+			"encoding = \"passwordless\" writes the private key in the clear, with no MAC. OpenSSL and Go read such an archive, "+
+				"but NSS (Firefox, Chrome on Linux, pk12util) rejects it and Java loads no key from it. "+
+				"Use a password with the default encoding unless every consumer is OpenSSL or Go.")
+	}
 }
 
 // Read keeps the stored archive: rebuilding it would draw new salts and

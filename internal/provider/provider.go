@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -25,7 +26,10 @@ type mtlsProvider struct {
 	now     func() time.Time
 }
 
-var _ provider.ProviderWithFunctions = &mtlsProvider{}
+var (
+	_ provider.ProviderWithFunctions          = &mtlsProvider{}
+	_ provider.ProviderWithEphemeralResources = &mtlsProvider{}
+)
 
 // New returns the provider factory used by main and by tests.
 func New(version string) func() provider.Provider {
@@ -53,6 +57,7 @@ func (p *mtlsProvider) Configure(_ context.Context, _ provider.ConfigureRequest,
 	data := &providerData{now: p.now}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
 }
 
 func (p *mtlsProvider) Resources(context.Context) []func() resource.Resource {
@@ -75,6 +80,16 @@ func (p *mtlsProvider) DataSources(context.Context) []func() datasource.DataSour
 		NewIngressConfigDataSource,
 		NewPostgreSQLConfigDataSource,
 		NewCertificateDataSource,
+	}
+}
+
+// Ephemeral resources need Terraform 1.10 or OpenTofu 1.11; to older
+// versions an ephemeral block is a syntax error.
+func (p *mtlsProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewServerCertEphemeralResource,
+		NewClientCertEphemeralResource,
+		NewPKCS12EphemeralResource,
 	}
 }
 
