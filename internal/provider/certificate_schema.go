@@ -121,7 +121,7 @@ func certificateSchema(k certKind) schema.Schema {
 		addAll(attrs, caOptionAttributes(k))
 	}
 	if k.signed() {
-		addAll(attrs, issuerAttributes(k))
+		addAll(attrs, issuerAttributes())
 	}
 	if k.leaf() {
 		addAll(attrs, leafAttributes(k))
@@ -145,10 +145,10 @@ func computedString(desc string, sensitive bool) schema.StringAttribute {
 	}
 }
 
-func stringList(desc string, v ...validator.String) schema.ListAttribute {
+func stringList(desc string) schema.ListAttribute {
 	return schema.ListAttribute{
 		ElementType: types.StringType, Optional: true, MarkdownDescription: desc,
-		Validators:    []validator.List{listvalidator.NoNullValues(), listvalidator.ValueStringsAre(append([]validator.String{stringvalidator.LengthAtLeast(1)}, v...)...)},
+		Validators:    []validator.List{listvalidator.NoNullValues(), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 		PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()},
 	}
 }
@@ -223,7 +223,7 @@ func caOptionAttributes(k certKind) map[string]schema.Attribute {
 	}
 }
 
-func issuerAttributes(k certKind) map[string]schema.Attribute {
+func issuerAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"ca_cert_pem": schema.StringAttribute{
 			Required: true,

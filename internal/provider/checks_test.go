@@ -56,8 +56,10 @@ func checkChainVerifies(leafName, rootName, purpose string) func(*terraform.Stat
 }
 
 // checkOpenSSLVerify runs `openssl verify -purpose` on the leaf with its
-// intermediates as untrusted and the root as the only trust anchor.
-func checkOpenSSLVerify(t *testing.T, leafName, rootName, purpose string) func(*terraform.State) error {
+// intermediates as untrusted and mtls_root_ca.root, the tests' root, as the
+// only trust anchor.
+func checkOpenSSLVerify(t *testing.T, leafName, purpose string) func(*terraform.State) error {
+	const rootName = "mtls_root_ca.root"
 	openssl := testtools.RequireTool(t, "openssl")
 	return func(s *terraform.State) error {
 		dir := t.TempDir()

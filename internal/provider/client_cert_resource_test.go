@@ -89,9 +89,9 @@ resource "mtls_client_cert" "fleet" {
 				checkNoSubjectAltNames("mtls_client_cert.from_csr"),
 				checkChainVerifies("mtls_client_cert.generated", "mtls_root_ca.root", "client"),
 				checkChainVerifies("mtls_client_cert.from_csr", "mtls_root_ca.root", "client"),
-				checkOpenSSLVerify(t, "mtls_client_cert.generated", "mtls_root_ca.root", "sslclient"),
-				checkOpenSSLVerify(t, "mtls_client_cert.from_csr", "mtls_root_ca.root", "sslclient"),
-				checkOpenSSLVerify(t, "mtls_client_cert.fleet.0", "mtls_root_ca.root", "sslclient"),
+				checkOpenSSLVerify(t, "mtls_client_cert.generated", "sslclient"),
+				checkOpenSSLVerify(t, "mtls_client_cert.from_csr", "sslclient"),
+				checkOpenSSLVerify(t, "mtls_client_cert.fleet.0", "sslclient"),
 			),
 		}},
 	})

@@ -86,8 +86,8 @@ func TestAccChain_rotationCascade(t *testing.T) {
 					checkChainVerifies("mtls_server_cert.web", "mtls_root_ca.root", "server"),
 					checkChainVerifies("mtls_client_cert.alice", "mtls_root_ca.root", "client"),
 					checkChainVerifies("mtls_client_cert.bob", "mtls_root_ca.other", "client"),
-					checkOpenSSLVerify(t, "mtls_server_cert.web", "mtls_root_ca.root", "sslserver"),
-					checkOpenSSLVerify(t, "mtls_client_cert.alice", "mtls_root_ca.root", "sslclient"),
+					checkOpenSSLVerify(t, "mtls_server_cert.web", "sslserver"),
+					checkOpenSSLVerify(t, "mtls_client_cert.alice", "sslclient"),
 					checkFullchain("mtls_server_cert.web", 2),
 					func(s *terraform.State) error {
 						firstRootSerial = stateAttr(s, "mtls_root_ca.root", "serial_number")
@@ -269,7 +269,7 @@ resource "mtls_server_cert" "good" {
 		Steps: []resource.TestStep{{
 			Config: good,
 			Check: resource.ComposeTestCheckFunc(
-				checkOpenSSLVerify(t, "mtls_server_cert.good", "mtls_root_ca.root", "sslserver"),
+				checkOpenSSLVerify(t, "mtls_server_cert.good", "sslserver"),
 				func(s *terraform.State) error {
 					inter, err := stateCerts(s, "mtls_intermediate_ca.inter", "cert_pem")
 					if err != nil {
