@@ -114,6 +114,9 @@ func addRenderDiagnostics(diags *diag.Diagnostics, warnings []render.Warning, er
 		if fe.Index >= 0 {
 			at = at.AtListIndex(fe.Index)
 		}
+		if fe.Nested != "" {
+			at = at.AtName(fe.Nested)
+		}
 		diags.AddAttributeError(at, fe.Summary, fe.Detail)
 	}
 }

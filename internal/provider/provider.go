@@ -71,6 +71,7 @@ func (p *mtlsProvider) DataSources(context.Context) []func() datasource.DataSour
 	return []func() datasource.DataSource{
 		NewApacheConfigDataSource,
 		NewNginxConfigDataSource,
+		NewMySQLConfigDataSource,
 		NewIngressConfigDataSource,
 		NewCertificateDataSource,
 	}

@@ -1,5 +1,6 @@
 // Package render turns validated mutual-TLS settings into server
-// configuration: Apache mod_ssl and nginx text from embedded templates, and
+// configuration: Apache mod_ssl, nginx and MariaDB/MySQL text (option files
+// and account SQL) from embedded templates, and
 // Kubernetes ingress manifests marshalled from typed structs.
 //
 // Every value that reaches a template has been validated so it cannot end a
@@ -22,6 +23,8 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"quote":  quote,
 	"indent": indent,
 	"join":   strings.Join,
+	"sql":    sqlString,
+	"option": optionValue,
 }).ParseFS(templateFiles, "templates/*.tmpl"))
 
 func execute(name string, data any) (string, error) {

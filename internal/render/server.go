@@ -182,7 +182,7 @@ func (in ServerInput) resolve() (serverConfig, []Warning, error) {
 	}
 	cfg.ClientOptional = cfg.VerifyClient != VerifyClientRequire
 	cfg.VerifyDepth = resolveVerifyDepth(&p, in.VerifyDepth, in.CAChainDepth, "ca_chain_pem")
-	cfg.Protocols = resolveProtocols(&p, in.Protocols)
+	cfg.Protocols = resolveProtocols(&p, "protocols", in.Protocols)
 
 	if in.ProxyPass != "" && in.DocumentRoot != "" {
 		p.fail("proxy_pass", "Conflicting content source",
@@ -219,7 +219,7 @@ func (in ServerInput) resolve() (serverConfig, []Warning, error) {
 }
 
 // resolveProtocols returns the protocols in ascending order.
-func resolveProtocols(p *problems, protocols []string) []string {
+func resolveProtocols(p *problems, field string, protocols []string) []string {
 	if len(protocols) == 0 {
 		return []string{TLSv12, TLSv13}
 	}
@@ -231,7 +231,7 @@ func resolveProtocols(p *problems, protocols []string) []string {
 		case TLSv13:
 			want13 = true
 		default:
-			p.failAt("protocols", i, "Unsupported protocol",
+			p.failAt(field, i, "Unsupported protocol",
 				"%q is not supported; use \"TLSv1.2\" and/or \"TLSv1.3\". Older versions are insecure and not offered.", protocol)
 		}
 	}

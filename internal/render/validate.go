@@ -22,6 +22,9 @@ type FieldError struct {
 	// Index is the position of the offending element when Field is a list,
 	// or -1 when the error concerns the attribute as a whole.
 	Index int
+	// Nested names an attribute of that element when the list holds
+	// objects, e.g. "name" in users[2].name; empty otherwise.
+	Nested string
 	// Summary says what is wrong in a few words.
 	Summary string
 	// Detail says why, and how to fix it.
@@ -33,10 +36,14 @@ func (e *FieldError) Error() string {
 }
 
 func (e *FieldError) path() string {
+	path := e.Field
 	if e.Index >= 0 {
-		return fmt.Sprintf("%s[%d]", e.Field, e.Index)
+		path = fmt.Sprintf("%s[%d]", e.Field, e.Index)
 	}
-	return e.Field
+	if e.Nested != "" {
+		path += "." + e.Nested
+	}
+	return path
 }
 
 // FieldErrors returns every *FieldError in err, which the renderers build
@@ -85,6 +92,12 @@ func (p *problems) fail(field, summary, detail string, args ...any) {
 
 func (p *problems) failAt(field string, index int, summary, detail string, args ...any) {
 	p.errs = append(p.errs, &FieldError{Field: field, Index: index, Summary: summary, Detail: fmt.Sprintf(detail, args...)})
+}
+
+// failNested reports a problem with one attribute of the index-th object
+// of the list field.
+func (p *problems) failNested(field string, index int, nested, summary, detail string, args ...any) {
+	p.errs = append(p.errs, &FieldError{Field: field, Index: index, Nested: nested, Summary: summary, Detail: fmt.Sprintf(detail, args...)})
 }
 
 func (p *problems) warn(field, summary, detail string, args ...any) {
