@@ -87,7 +87,8 @@ func (d *mysqlConfigDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				Optional: true,
 				MarkdownDescription: "The server: " + mdList(flavors) + ". Defaults to `mariadb` (MariaDB 10.5 or later); `mysql` is MySQL 8.0 or later. " +
 					"The `[mysqld]` options and the SQL are the same for both; the flavors differ in the longest user name (128 and 32 characters) " +
-					"and in how the `[client]` section asks for a verified server (`ssl-verify-server-cert` and `ssl-mode = VERIFY_IDENTITY`, which each client refuses from the other).",
+					"and in how the `[client]` section asks for a verified server: `ssl-verify-server-cert` for MariaDB's client, which stops at an unknown `ssl-mode`, " +
+					"and `ssl-mode = VERIFY_IDENTITY` for MySQL 8's, which no longer has `ssl-verify-server-cert`.",
 				Validators: []validator.String{stringvalidator.OneOf(flavors...)},
 			},
 			"certificate_file":     serverPath("The server certificate followed by its intermediate CAs (a server certificate's `fullchain_pem`), as `ssl_cert`.", true),
