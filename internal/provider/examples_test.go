@@ -57,6 +57,13 @@ var exampleChecks = map[string]func(t *testing.T, run *exampleRun, fixtures *exa
 	"client-csr-pkcs12": checkClientCSRPKCS12Example,
 	"flocker-cluster":   checkFlockerExample,
 	"write-only":        checkWriteOnlyExample,
+	"clustercontrol-hardening": func(t *testing.T, run *exampleRun, _ *exampleFixtures) {
+		// The names the comment above the data source promises.
+		want := "ALTER USER 'cmon'@'127.0.0.1' REQUIRE SUBJECT '/O=Example Ops/CN=cmon' AND ISSUER '/O=Example Ops/CN=ClusterControl DB Root CA';"
+		if sql := run.outputs(t)["users_sql"]; !strings.Contains(sql, want) {
+			t.Errorf("users_sql lacks %q:\n%s", want, sql)
+		}
+	},
 }
 
 // TestAccExamples runs every directory under examples/ through real

@@ -77,6 +77,7 @@ func (p *mtlsProvider) DataSources(context.Context) []func() datasource.DataSour
 		NewApacheConfigDataSource,
 		NewNginxConfigDataSource,
 		NewHAProxyConfigDataSource,
+		NewMySQLConfigDataSource,
 		NewIngressConfigDataSource,
 		NewPostgreSQLConfigDataSource,
 		NewCertificateDataSource,

@@ -1,6 +1,7 @@
 // Package render turns validated mutual-TLS settings into server
-// configuration: Apache mod_ssl, nginx, HAProxy and PostgreSQL text from embedded
-// templates, and Kubernetes ingress manifests marshalled from typed structs.
+// configuration: Apache mod_ssl, nginx, HAProxy, PostgreSQL and MariaDB/MySQL
+// text (MySQL option files and account SQL) from embedded templates, and
+// Kubernetes ingress manifests marshalled from typed structs.
 //
 // Every value that reaches a template has been validated so it cannot end a
 // directive or open a block; the template helpers check again and fail
@@ -26,6 +27,8 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	// pg_hba.conf and pg_ident.conf tokens.
 	"pgstring": pgString,
 	"hba":      hbaToken,
+	"sql":    sqlString,
+	"option": optionValue,
 }).ParseFS(templateFiles, "templates/*.tmpl"))
 
 func execute(name string, data any) (string, error) {

@@ -181,7 +181,7 @@ func (in ServerInput) resolve() (serverConfig, []Warning, error) {
 	}
 	cfg.ClientOptional = cfg.VerifyClient != VerifyClientRequire
 	cfg.VerifyDepth = resolveVerifyDepth(&p, in.VerifyDepth, in.CAChainDepth, "ca_chain_pem")
-	cfg.Protocols = resolveProtocols(&p, in.Protocols)
+	cfg.Protocols = resolveProtocols(&p, "protocols", in.Protocols)
 
 	if in.ProxyPass != "" && in.DocumentRoot != "" {
 		p.fail("proxy_pass", "Conflicting content source",
@@ -233,7 +233,7 @@ func resolveListenAddress(p *problems, address string) string {
 }
 
 // resolveProtocols returns the protocols in ascending order.
-func resolveProtocols(p *problems, protocols []string) []string {
+func resolveProtocols(p *problems, field string, protocols []string) []string {
 	if len(protocols) == 0 {
 		return []string{TLSv12, TLSv13}
 	}
@@ -245,7 +245,7 @@ func resolveProtocols(p *problems, protocols []string) []string {
 		case TLSv13:
 			want13 = true
 		default:
-			p.failAt("protocols", i, "Unsupported protocol",
+			p.failAt(field, i, "Unsupported protocol",
 				"%q is not supported; use \"TLSv1.2\" and/or \"TLSv1.3\". Older versions are insecure and not offered.", protocol)
 		}
 	}

@@ -36,13 +36,14 @@ func (e *FieldError) Error() string {
 }
 
 func (e *FieldError) path() string {
-	switch {
-	case e.Index >= 0 && e.Nested != "":
-		return fmt.Sprintf("%s[%d].%s", e.Field, e.Index, e.Nested)
-	case e.Index >= 0:
-		return fmt.Sprintf("%s[%d]", e.Field, e.Index)
+	path := e.Field
+	if e.Index >= 0 {
+		path = fmt.Sprintf("%s[%d]", e.Field, e.Index)
 	}
-	return e.Field
+	if e.Nested != "" {
+		path += "." + e.Nested
+	}
+	return path
 }
 
 // FieldErrors returns every *FieldError in err, which the renderers build
