@@ -29,7 +29,7 @@ func newCertificateEphemeralResource(kind certKind) *certificateEphemeralResourc
 		cert: certificateResource[leafCertModel, *leafCertModel]{kind: kind},
 		summary: "The ephemeral form of `mtls_" + kind.typeName + "` (Terraform 1.10+, OpenTofu 1.11+): the same arguments, checks and certificate profile, " +
 			"but the certificate and its key are made each time Terraform opens it (at plan, and again at apply) and are never written to state or plan files. " +
-			"Use it where a certificate is needed only for this run: to configure another provider, in a write-only argument, or as a short-lived credential.\n\n" + kind.summary,
+			"Use it where a certificate is needed only for this run: to configure another provider, in a write-only argument, or as a short-lived credential.\n\n" + ephemeralDescription(kind.summary),
 	}
 }
 

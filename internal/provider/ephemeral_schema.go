@@ -69,9 +69,9 @@ func ephemeralAttributes(src map[string]schema.Attribute, omit []string, diags *
 
 // storedOnlyPhrases mark the sentences of a resource's descriptions that
 // speak of what it keeps in state (replacing, updating in place, refreshing,
-// renewal, passing its outputs to resources), which an ephemeral resource,
+// renewal, passing its outputs to resources, import and moved blocks), which an ephemeral resource,
 // made anew each run and never stored, does not do.
-var storedOnlyPhrases = []string{"replace", "in place", "refresh", "early_renewal_hours", "content_base64"}
+var storedOnlyPhrases = []string{"replace", "in place", "refresh", "early_renewal_hours", "content_base64", "imported", "import of", "import cannot", "moved from"}
 
 // ephemeralDescription drops the sentences of a resource's description that
 // only hold for what is stored. It works line by line, so that markdown
