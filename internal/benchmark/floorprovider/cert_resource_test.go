@@ -88,4 +88,3 @@ func checkPair(name, cn string, serial *string) resource.TestCheckFunc {
 		return nil
 	}
 }
-
