@@ -22,11 +22,13 @@ var factories = map[string]func() (tfprotov6.ProviderServer, error){
 // across plans (resource.Test checks the second plan is empty), and a new
 // pair when name changes.
 func TestAccFloorCert(t *testing.T) {
-	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
-		t.Fatal("TF_ACC_TERRAFORM_PATH must point at a local Terraform binary; tests never download Terraform")
-	}
 	var firstSerial string
 	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+				t.Fatal("TF_ACC_TERRAFORM_PATH must point at a local Terraform binary; tests never download Terraform")
+			}
+		},
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
