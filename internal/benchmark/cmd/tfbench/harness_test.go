@@ -25,7 +25,7 @@ func TestAccHarness(t *testing.T) {
 		t.Fatal(err)
 	}
 	providers := []string{"floor", "mtls"}
-	tlsProvider := filepath.Join(root, ".bin/tls-mirror/registry.terraform.io/hashicorp/tls/4.3.0/linux_amd64/terraform-provider-tls")
+	tlsProvider := filepath.Join(root, defaultTLSProvider)
 	if _, err := os.Stat(tlsProvider); err == nil {
 		providers = append(providers, "tls")
 	} else {

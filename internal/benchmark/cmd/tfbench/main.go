@@ -21,10 +21,15 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
 )
+
+// defaultTLSProvider is where make tls-provider puts hashicorp/tls, from the
+// module root.
+var defaultTLSProvider = ".bin/tls-mirror/registry.terraform.io/hashicorp/tls/4.3.0/" + runtime.GOOS + "_" + runtime.GOARCH + "/terraform-provider-tls"
 
 type options struct {
 	engines     []string
@@ -43,7 +48,7 @@ func main() {
 	flag.StringVar(&engines, "engines", ".bin/terraform /usr/local/bin/terraform .bin/tofu", "CLI binaries to run, space or comma separated; missing ones are skipped")
 	flag.StringVar(&ns, "n", "200 1000 2000", "numbers of client certificates, space or comma separated")
 	flag.StringVar(&providers, "providers", "floor mtls tls", "providers to compare; floor is the baseline of the ratios")
-	flag.StringVar(&o.tlsProvider, "tls-provider", ".bin/tls-mirror/registry.terraform.io/hashicorp/tls/4.3.0/linux_amd64/terraform-provider-tls", "hashicorp/tls binary (make tls-provider); skipped if missing")
+	flag.StringVar(&o.tlsProvider, "tls-provider", defaultTLSProvider, "hashicorp/tls binary (make tls-provider); skipped if missing")
 	flag.IntVar(&o.runs, "runs", 1, "runs per cell; the table shows the median of each measure")
 	flag.StringVar(&o.out, "out", "BENCHMARKS.md", "markdown file whose per-CLI sections are replaced (created if missing)")
 	flag.DurationVar(&o.timeout, "timeout", time.Hour, "limit for one CLI command")
@@ -126,7 +131,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	if !o.keep {
-		defer os.RemoveAll(work)
+		defer func() { _ = os.RemoveAll(work) }()
 	}
 	chosen, notes, err := buildProviders(ctx, o, filepath.Join(work, "plugins"))
 	if err != nil {
@@ -273,22 +278,22 @@ func moduleVersion(bin string) string {
 // measureOne applies, plans and destroys one configuration in a fresh dir.
 func measureOne(ctx context.Context, o options, e engine, b built, n int, dir string) result {
 	r := result{n: n, provider: b.subject.name, instances: b.subject.instances(n), load: loadAverage()}
-	fail := func(format string, args ...any) result {
-		r.err = "failed: " + fmt.Sprintf(format, args...)
+	fail := func(err error) result {
+		r.err = "failed: " + err.Error()
 		return r
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fail("%v", err)
+		return fail(err)
 	}
 	if !o.keep {
-		defer os.RemoveAll(dir)
+		defer func() { _ = os.RemoveAll(dir) }()
 	}
 	rc := filepath.Join(dir, "terraformrc")
 	if err := os.WriteFile(rc, []byte(cliConfig(map[string]string{b.subject.source: b.dir}, []string{b.subject.source})), 0o600); err != nil {
-		return fail("%v", err)
+		return fail(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(b.subject.config(n)), 0o600); err != nil {
-		return fail("%v", err)
+		return fail(err)
 	}
 	env := cliEnv(rc)
 
@@ -323,7 +328,7 @@ func measureOne(ctx context.Context, o options, e engine, b built, n int, dir st
 	r.apply, r.applyCPU = apply.wall, apply.cpu
 	var err error
 	if r.state, err = checkState(filepath.Join(dir, "terraform.tfstate"), r.instances); err != nil {
-		return fail("%v", err)
+		return fail(err)
 	}
 	plan, ok := step(0, "plan", "-detailed-exitcode")
 	if !ok {
