@@ -211,6 +211,10 @@ func buildProviders(ctx context.Context, o options, dir string) ([]built, string
 	}
 	var out []built
 	var notes []string
+	// Before building, so that it names the tree that was built.
+	if commit, err := exec.Command("git", "-C", root, "describe", "--always", "--dirty").Output(); err == nil {
+		notes = append(notes, "mtls and floor built from commit "+strings.TrimSpace(string(commit))+".")
+	}
 	for _, name := range o.providers {
 		var s *subject
 		for i := range subjects {
@@ -246,9 +250,6 @@ func buildProviders(ctx context.Context, o options, dir string) ([]built, string
 			}
 			out = append(out, built{*s, dir})
 		}
-	}
-	if commit, err := exec.Command("git", "-C", root, "describe", "--always", "--dirty").Output(); err == nil {
-		notes = append([]string{"mtls and floor built from commit " + strings.TrimSpace(string(commit)) + "."}, notes...)
 	}
 	return out, strings.Join(notes, " "), nil
 }
