@@ -1,0 +1,22 @@
+// Command terraform-provider-floor serves the benchmark floor provider
+// (internal/benchmark/floorprovider) to Terraform; tfbench builds and runs it.
+package main
+
+import (
+	"context"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/benchmark/floorprovider"
+)
+
+func main() {
+	// Protocol 6, like the mtls provider, so both pay the same protocol.
+	err := providerserver.Serve(context.Background(), floorprovider.New, providerserver.ServeOpts{
+		Address: "registry.terraform.io/mtlsforge/floor",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+}
