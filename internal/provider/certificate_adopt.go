@@ -98,7 +98,7 @@ func (r *signedCertificateResource[M, P]) ImportState(ctx context.Context, req r
 		a.caPassphrase = os.Getenv(importCAKeyPassphraseEnv)
 	}
 	var m M
-	if a.fill(ctx, P(&m).parts(), paths[1], paths[2], r.clock(), &resp.Diagnostics); resp.Diagnostics.HasError() {
+	if a.fill(P(&m).parts(), paths[1], paths[2], r.clock(), &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
@@ -138,7 +138,7 @@ type adoption struct {
 // fill checks that the certificate is one this resource could have issued
 // with this CA and sets every attribute of p from it. keyFrom and caFrom
 // name the sources of the key (or CSR) and of the CA, for messages.
-func (a *adoption) fill(ctx context.Context, p modelParts, keyFrom, caFrom string, now time.Time, diags *diag.Diagnostics) {
+func (a *adoption) fill(p modelParts, keyFrom, caFrom string, now time.Time, diags *diag.Diagnostics) {
 	cert, what := a.cert, a.certFrom
 	issuer, errs := pki.NewIssuer(a.caCertPEM, a.caKeyPEM, a.caPassphrase)
 	for _, e := range errs {
@@ -384,7 +384,7 @@ func (r *signedCertificateResource[M, P]) MoveState(context.Context) []resource.
 			a.csrPEM = s.CertRequestPEM
 		}
 		var m M
-		if a.fill(ctx, P(&m).parts(), "its cert_request_pem", "its ca_cert_pem and ca_private_key_pem", r.clock(), &resp.Diagnostics); resp.Diagnostics.HasError() {
+		if a.fill(P(&m).parts(), "its cert_request_pem", "its ca_cert_pem and ca_private_key_pem", r.clock(), &resp.Diagnostics); resp.Diagnostics.HasError() {
 			return
 		}
 		resp.Diagnostics.Append(resp.TargetState.Set(ctx, &m)...)

@@ -65,7 +65,7 @@ func certificateSchema(k certKind) schema.Schema {
 				" Import of an encrypted key file sets it to the passphrase in `" + importPassphraseEnv + "`.",
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1), conflictsWithWriteOnly("private_key_passphrase")},
 		},
-		"private_key_passphrase_wo": writeOnlyString("private_key_passphrase", writeOnlyNote("private_key_passphrase")+
+		"private_key_passphrase_wo": writeOnlyString(writeOnlyNote("private_key_passphrase") +
 			" `private_key_pem_encrypted` is encrypted with it at creation; set `private_key_passphrase_wo_version` and change it with the passphrase to re-encrypt in place."),
 		"private_key_passphrase_wo_version": writeOnlyVersion("private_key_passphrase",
 			"A number to change whenever `private_key_passphrase_wo` changes: Terraform cannot see a write-only value change, so changing this re-encrypts `private_key_pem_encrypted` in place.", false),
@@ -239,17 +239,16 @@ func issuerAttributes() map[string]schema.Attribute {
 				"It is kept in this resource's state: set `ca_private_key_pem_wo` instead to keep it out. Exactly one of the two is required.",
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1), exactlyOneOfWriteOnly("ca_private_key_pem")},
 		},
-		"ca_private_key_pem_wo":         writeOnlyString("ca_private_key_pem", caKeyWriteOnlyNote),
+		"ca_private_key_pem_wo":         writeOnlyString(caKeyWriteOnlyNote),
 		"ca_private_key_pem_wo_version": caKeyVersionAttribute(),
 		"ca_private_key_passphrase": schema.StringAttribute{
 			Optional: true, Sensitive: true,
 			MarkdownDescription: "Passphrase of an encrypted `ca_private_key_pem` (or `ca_private_key_pem_wo`). Changing it updates in place.",
 			Validators:          []validator.String{conflictsWithWriteOnly("ca_private_key_passphrase")},
 		},
-		"ca_private_key_passphrase_wo": writeOnlyString("ca_private_key_passphrase",
-			writeOnlyNote("ca_private_key_passphrase")),
-		"crl_distribution_points":  stringList("URLs of the issuer's CRL, stamped on this certificate as CRL distribution points: `http`, `https` or `ldap` URLs with a host, at least one of them `http` or `ldap` (RFC 5280), each once and written as the certificate will carry it. Serve the issuer's `mtls_crl` there in DER (`crl_der_base64`, decoded) over HTTP; see `mtls_crl` for the pattern."),
-		"issuing_certificate_urls": stringList("URLs of the issuer's certificate, stamped on this certificate as Authority Information Access caIssuers; the same rules as `crl_distribution_points`."),
+		"ca_private_key_passphrase_wo": writeOnlyString(writeOnlyNote("ca_private_key_passphrase")),
+		"crl_distribution_points":      stringList("URLs of the issuer's CRL, stamped on this certificate as CRL distribution points: `http`, `https` or `ldap` URLs with a host, at least one of them `http` or `ldap` (RFC 5280), each once and written as the certificate will carry it. Serve the issuer's `mtls_crl` there in DER (`crl_der_base64`, decoded) over HTTP; see `mtls_crl` for the pattern."),
+		"issuing_certificate_urls":     stringList("URLs of the issuer's certificate, stamped on this certificate as Authority Information Access caIssuers; the same rules as `crl_distribution_points`."),
 		"ca_chain_pem": computedString("The issuing chain above this certificate as supplied in `ca_cert_pem`: the issuing CA first, the root last when it was supplied. "+
 			"This is the bundle peers verify this certificate against.", false),
 		"root_cert_pem": computedString("The self-signed root at the end of the issuing chain, when `ca_cert_pem` includes it; empty otherwise.", false),

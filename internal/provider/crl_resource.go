@@ -107,7 +107,7 @@ func (r *crlResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 					"It is kept in this resource's state: set `ca_private_key_pem_wo` instead to keep it out. Exactly one of the two is required.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1), exactlyOneOfWriteOnly("ca_private_key_pem")},
 			},
-			"ca_private_key_pem_wo": writeOnlyString("ca_private_key_pem", caKeyWriteOnlyNote+
+			"ca_private_key_pem_wo": writeOnlyString(caKeyWriteOnlyNote +
 				" Renewal at `early_renewal_hours` and every other regeneration sign with it, since Terraform passes it at every plan and apply."),
 			"ca_private_key_pem_wo_version": writeOnlyVersion("ca_private_key_pem", caKeyVersionNote+" Changing it regenerates the CRL in place, signed with the key given now.", false),
 			"ca_private_key_passphrase": schema.StringAttribute{
@@ -115,7 +115,7 @@ func (r *crlResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				MarkdownDescription: "Passphrase of an encrypted `ca_private_key_pem` (or `ca_private_key_pem_wo`).",
 				Validators:          []validator.String{conflictsWithWriteOnly("ca_private_key_passphrase")},
 			},
-			"ca_private_key_passphrase_wo": writeOnlyString("ca_private_key_passphrase", writeOnlyNote("ca_private_key_passphrase")),
+			"ca_private_key_passphrase_wo": writeOnlyString(writeOnlyNote("ca_private_key_passphrase")),
 			"revoked": schema.ListNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "The revoked certificates, each listed once. The order does not matter: the CRL lists them by serial number. " +

@@ -158,7 +158,7 @@ func cliSupportsProviderFunctions(t *testing.T, tf, cliConfig string) bool {
 
 // cliAtLeast tells whether the CLI (Terraform, or OpenTofu by its own
 // version) is major.minor or later.
-func cliAtLeast(t *testing.T, tf, cliConfig string, wantMajor, wantMinor int) bool {
+func cliAtLeast(t *testing.T, tf, cliConfig string, wantMajor, wantMinor int) bool { //nolint:unparam // versions are major.minor; every feature so far came in 1.x
 	t.Helper()
 	cmd := exec.CommandContext(t.Context(), tf, "version", "-json")
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1")

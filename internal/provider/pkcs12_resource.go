@@ -89,7 +89,7 @@ func (r *pkcs12Resource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			Validators:          []validator.String{conflictsWithWriteOnly("private_key_passphrase")},
 			PlanModifiers:       replace,
 		},
-		"private_key_passphrase_wo": writeOnlyString("private_key_passphrase", writeOnlyNote("private_key_passphrase")+
+		"private_key_passphrase_wo": writeOnlyString(writeOnlyNote("private_key_passphrase") +
 			" It only decrypts the input: a key encrypted with another passphrase is another `private_key_pem`, which replaces the archive."),
 		"ca_certs_pem": schema.StringAttribute{
 			Optional: true,

@@ -38,7 +38,7 @@ func writeOnlyNote(name string) string {
 }
 
 // writeOnlyString is the schema of NAME_wo.
-func writeOnlyString(name, desc string) schema.StringAttribute {
+func writeOnlyString(desc string) schema.StringAttribute {
 	return schema.StringAttribute{
 		Optional: true, Sensitive: true, WriteOnly: true,
 		MarkdownDescription: desc,

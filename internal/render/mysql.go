@@ -115,10 +115,10 @@ func RenderMySQL(in MySQLInput) (MySQLOutput, []Warning, error) {
 		p.fail("flavor", "Unknown flavor", "%q is not a supported server; use \"mariadb\" (MariaDB 10.5 or later) or \"mysql\" (MySQL 8.0 or later).", in.Flavor)
 	}
 
-	checkOptionFilePath(&p, "certificate_file", -1, "", in.CertificateFile, true)
-	checkOptionFilePath(&p, "certificate_key_file", -1, "", in.CertificateKeyFile, true)
-	checkOptionFilePath(&p, "ca_certificate_file", -1, "", in.CACertificateFile, true)
-	checkOptionFilePath(&p, "crl_file", -1, "", in.CRLFile, false)
+	checkOptionFilePath(&p, "certificate_file", "", in.CertificateFile, true)
+	checkOptionFilePath(&p, "certificate_key_file", "", in.CertificateKeyFile, true)
+	checkOptionFilePath(&p, "ca_certificate_file", "", in.CACertificateFile, true)
+	checkOptionFilePath(&p, "crl_file", "", in.CRLFile, false)
 	view.TLSVersions = strings.Join(resolveProtocols(&p, "tls_versions", in.TLSVersions), ",")
 	if !in.RequireSecureTransport {
 		p.warn("require_secure_transport", "Unencrypted connections are allowed",
@@ -146,9 +146,9 @@ func RenderMySQL(in MySQLInput) (MySQLOutput, []Warning, error) {
 	}
 
 	if c := in.Client; c != nil {
-		checkOptionFilePath(&p, "client", -1, "certificate_file", c.CertificateFile, true)
-		checkOptionFilePath(&p, "client", -1, "certificate_key_file", c.CertificateKeyFile, true)
-		checkOptionFilePath(&p, "client", -1, "ca_certificate_file", c.CACertificateFile, true)
+		checkOptionFilePath(&p, "client", "certificate_file", c.CertificateFile, true)
+		checkOptionFilePath(&p, "client", "certificate_key_file", c.CertificateKeyFile, true)
+		checkOptionFilePath(&p, "client", "ca_certificate_file", c.CACertificateFile, true)
 		if c.Host != "" {
 			if addr, err := netip.ParseAddr(c.Host); (err != nil || addr.Zone() != "") && !isHostname(c.Host, false) {
 				p.failNested("client", -1, "host", "Invalid host",
@@ -209,13 +209,13 @@ func mysqlAccountText(user MySQLUser) string {
 // back unchanged: written unquoted, it must not hold a backslash (an escape
 // there), a quote, "#" (a comment), a control character or a space at the
 // end (trimmed). nested, when set, names the attribute within field.
-func checkOptionFilePath(p *problems, field string, index int, nested, path string, required bool) {
+func checkOptionFilePath(p *problems, field, nested, path string, required bool) {
 	name := field
 	if nested != "" {
 		name = field + "." + nested
 	}
 	fail := func(summary, detail string, args ...any) {
-		p.failNested(field, index, nested, summary, detail, args...)
+		p.failNested(field, -1, nested, summary, detail, args...)
 	}
 	switch {
 	case path == "":
@@ -280,7 +280,7 @@ func checkMySQLHost(p *problems, i int, host string) {
 		return
 	}
 	if i := strings.IndexFunc(host, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-:%_/", r))
+		return (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') && !strings.ContainsRune(".-:%_/", r)
 	}); i >= 0 {
 		r, _ := utf8.DecodeRuneInString(host[i:])
 		fail("Invalid host",

@@ -27,8 +27,8 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	// pg_hba.conf and pg_ident.conf tokens.
 	"pgstring": pgString,
 	"hba":      hbaToken,
-	"sql":    sqlString,
-	"option": optionValue,
+	"sql":      sqlString,
+	"option":   optionValue,
 }).ParseFS(templateFiles, "templates/*.tmpl"))
 
 func execute(name string, data any) (string, error) {

@@ -42,7 +42,7 @@ func NewMariaDB(t testing.TB) *MariaDB {
 	m := &MariaDB{client: RequireTool(t, "mariadb"), Port: FreePort(t)}
 	// Not t.TempDir: its parents are private to this user, and the server
 	// may run as another.
-	base, err := os.MkdirTemp("", "mtls-mariadb-")
+	base, err := os.MkdirTemp("", "mtls-mariadb-") //nolint:usetesting // see above
 	if err != nil {
 		t.Fatal(err)
 	}
