@@ -27,7 +27,7 @@ import (
 func opensslPKI(t *testing.T, dir string) {
 	t.Helper()
 	openssl := testtools.RequireTool(t, "openssl")
-	writeFile(t, dir, "clustercontrol-ssl.conf", `[ req ]
+	testtools.WriteFile(t, dir, "clustercontrol-ssl.conf", `[ req ]
 distinguished_name = req_distinguished_name
 req_extensions     = req_ext
 prompt             = no
@@ -43,7 +43,7 @@ subjectAltName = @alt_names
 DNS.1 = severalnines.internal
 DNS.2 = clustercontrol.severalnines.internal
 `)
-	writeFile(t, dir, "issuing.ext", "basicConstraints = critical,CA:TRUE,pathlen:0\nkeyUsage = critical,keyCertSign,cRLSign\n")
+	testtools.WriteFile(t, dir, "issuing.ext", "basicConstraints = critical,CA:TRUE,pathlen:0\nkeyUsage = critical,keyCertSign,cRLSign\n")
 	for _, args := range [][]string{
 		{"genrsa", "-out", "rootCA.key", "2048"},
 		{"req", "-x509", "-new", "-nodes", "-key", "rootCA.key", "-sha256", "-days", "1024", "-out", "rootCA.crt", "-subj", "/C=GB/O=Severalnines/CN=internal-rootCA"},

@@ -187,7 +187,7 @@ func checkOpenSSLPin(t *testing.T, output string) resource.TestCheckFunc {
 	openssl := testtools.RequireTool(t, "openssl")
 	return func(s *terraform.State) error {
 		dir := t.TempDir()
-		cert := writeFile(t, dir, "cert.pem", stateAttr(s, "mtls_server_cert.x", "cert_pem"))
+		cert := testtools.WriteFile(t, dir, "cert.pem", stateAttr(s, "mtls_server_cert.x", "cert_pem"))
 		out, _, err := testtools.RunCommand(t, 30*time.Second, "sh", "-c",
 			openssl+" x509 -in "+cert+" -pubkey -noout | "+openssl+" pkey -pubin -outform der | "+openssl+" dgst -sha256 -binary | base64")
 		if err != nil {

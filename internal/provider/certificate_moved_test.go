@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 // tlsProviderVersion is the version `make tls-provider` files hashicorp/tls
@@ -44,7 +46,7 @@ func useTLSProviderMirror(t *testing.T) {
 		}
 		t.Skip("skipping: " + reason)
 	}
-	t.Setenv("TF_CLI_CONFIG_FILE", writeFile(t, t.TempDir(), "terraformrc", fmt.Sprintf(`provider_installation {
+	t.Setenv("TF_CLI_CONFIG_FILE", testtools.WriteFile(t, t.TempDir(), "terraformrc", fmt.Sprintf(`provider_installation {
   filesystem_mirror {
     path    = %q
     include = ["registry.terraform.io/hashicorp/tls", "registry.opentofu.org/hashicorp/tls"]

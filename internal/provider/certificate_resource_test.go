@@ -17,6 +17,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 // Plan behaviour shared by every certificate resource.
@@ -228,7 +230,7 @@ func TestAccCertificate_emptySubjectIsNoSubject(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	csrPath := writeFile(t, t.TempDir(), "req.csr", string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: csrDER})))
+	csrPath := testtools.WriteFile(t, t.TempDir(), "req.csr", string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: csrDER})))
 	const allNull = `{
     common_name = null, organization = null, organizational_unit = null, country = null, province = null,
     locality = null, street_address = null, postal_code = null, serial_number = null

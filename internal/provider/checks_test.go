@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
@@ -67,11 +68,11 @@ func checkOpenSSLVerify(t *testing.T, leafName, purpose string) func(*terraform.
 		if err != nil {
 			return err
 		}
-		root := writeFile(t, dir, "root.pem", stateAttr(s, rootName, "cert_pem"))
-		leaf := writeFile(t, dir, "leaf.pem", stateAttr(s, leafName, "cert_pem"))
+		root := testtools.WriteFile(t, dir, "root.pem", stateAttr(s, rootName, "cert_pem"))
+		leaf := testtools.WriteFile(t, dir, "leaf.pem", stateAttr(s, leafName, "cert_pem"))
 		args := []string{"verify", "-x509_strict", "-purpose", purpose, "-CAfile", root}
 		if len(chain) > 1 {
-			args = append(args, "-untrusted", writeFile(t, dir, "chain.pem", stateAttr(s, leafName, "fullchain_pem")))
+			args = append(args, "-untrusted", testtools.WriteFile(t, dir, "chain.pem", stateAttr(s, leafName, "fullchain_pem")))
 		}
 		out, err := exec.Command(openssl, append(args, leaf)...).CombinedOutput()
 		if err != nil {
@@ -153,7 +154,7 @@ func newTerraformCLI(t *testing.T) *terraformCLI {
 	if out, err := exec.Command("go", "build", "-o", filepath.Join(plugins, "terraform-provider-mtls"), "../..").CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
-	rc := writeFile(t, plugins, "terraformrc", fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"mtlsforge/mtls\" = %q\n  }\n  direct {}\n}\n", plugins))
+	rc := testtools.WriteFile(t, plugins, "terraformrc", fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"mtlsforge/mtls\" = %q\n  }\n  direct {}\n}\n", plugins))
 	return &terraformCLI{t: t, tf: os.Getenv("TF_ACC_TERRAFORM_PATH"), dir: t.TempDir(),
 		env: append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")}
 }
@@ -162,7 +163,7 @@ func newTerraformCLI(t *testing.T) *terraformCLI {
 // lines (plan -json, apply -json), and fails the test when it fails.
 func (c *terraformCLI) Run(config string, args ...string) []tfDiagnostic {
 	c.t.Helper()
-	writeFile(c.t, c.dir, "main.tf", "terraform {\n  required_providers {\n    mtls = { source = \"mtlsforge/mtls\" }\n  }\n}\n"+config)
+	testtools.WriteFile(c.t, c.dir, "main.tf", "terraform {\n  required_providers {\n    mtls = { source = \"mtlsforge/mtls\" }\n  }\n}\n"+config)
 	cmd := exec.Command(c.tf, append([]string{"-chdir=" + c.dir}, args...)...)
 	cmd.Env = c.env
 	out, err := cmd.CombinedOutput()

@@ -17,6 +17,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/mtlsforge/terraform-provider-mtls/internal/testtools"
 )
 
 const ephemeralClientRoot = `
@@ -41,7 +43,7 @@ func TestAccClientCertEphemeral_issues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	csrPath := writeFile(t, t.TempDir(), "batch.csr", string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der})))
+	csrPath := testtools.WriteFile(t, t.TempDir(), "batch.csr", string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der})))
 
 	clientAuth := []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
 	echo := func(name string) string {

@@ -109,10 +109,10 @@ func TestAccApacheNginxLive_revocation(t *testing.T) {
 		}
 		alice = clients.accepted[0].files // alice, under the issuing CA
 		bob = testtools.ClientFiles{
-			Cert: writeFile(t, dir, "bob.pem", stateAttr(s, "mtls_client_cert.bob", "cert_pem")),
-			Key:  writeFile(t, dir, "bob.key", stateAttr(s, "mtls_client_cert.bob", "private_key_pem")),
+			Cert: testtools.WriteFile(t, dir, "bob.pem", stateAttr(s, "mtls_client_cert.bob", "cert_pem")),
+			Key:  testtools.WriteFile(t, dir, "bob.key", stateAttr(s, "mtls_client_cert.bob", "private_key_pem")),
 		}
-		writeFile(t, dir, filepath.Base(crlFile), stateAttr(s, "mtls_crl.issuing", "crl_pem")+stateAttr(s, "mtls_crl.root", "crl_pem"))
+		testtools.WriteFile(t, dir, filepath.Base(crlFile), stateAttr(s, "mtls_crl.issuing", "crl_pem")+stateAttr(s, "mtls_crl.root", "crl_pem"))
 		return nil
 	}
 	fetch := func(l live, client *testtools.ClientFiles) testtools.CurlResult {

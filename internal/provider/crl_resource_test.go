@@ -171,11 +171,11 @@ func checkOpenSSLRevocation(t *testing.T, clock *testClock, revoked []string, cl
 	openssl := testtools.RequireTool(t, "openssl")
 	return func(s *terraform.State) error {
 		dir := t.TempDir()
-		root := writeFile(t, dir, "root.pem", stateAttr(s, "mtls_root_ca.root", "cert_pem"))
-		chain := writeFile(t, dir, "chain.pem", stateAttr(s, "mtls_intermediate_ca.issuing", "cert_pem"))
-		crls := writeFile(t, dir, "crls.pem", stateAttr(s, "mtls_crl.issuing", "crl_pem")+stateAttr(s, "mtls_crl.root", "crl_pem"))
+		root := testtools.WriteFile(t, dir, "root.pem", stateAttr(s, "mtls_root_ca.root", "cert_pem"))
+		chain := testtools.WriteFile(t, dir, "chain.pem", stateAttr(s, "mtls_intermediate_ca.issuing", "cert_pem"))
+		crls := testtools.WriteFile(t, dir, "crls.pem", stateAttr(s, "mtls_crl.issuing", "crl_pem")+stateAttr(s, "mtls_crl.root", "crl_pem"))
 		for _, c := range clients {
-			leaf := writeFile(t, dir, "leaf.pem", stateAttr(s, c, "cert_pem"))
+			leaf := testtools.WriteFile(t, dir, "leaf.pem", stateAttr(s, c, "cert_pem"))
 			out, err := exec.Command(openssl, "verify", "-x509_strict", "-crl_check_all", "-attime", strconv.FormatInt(clock.Now().Unix(), 10),
 				"-CAfile", root, "-untrusted", chain, "-CRLfile", crls, leaf).CombinedOutput()
 			isRevoked := false
@@ -690,7 +690,7 @@ resource "mtls_crl" "seed" {
   }]
 }`
 	verify := func(s *terraform.State, leaf string) (string, error) {
-		crl := writeFile(t, dir, "seed.crl", stateAttr(s, "mtls_crl.seed", "crl_pem"))
+		crl := testtools.WriteFile(t, dir, "seed.crl", stateAttr(s, "mtls_crl.seed", "crl_pem"))
 		out, err := exec.Command(openssl, "verify", "-crl_check", "-CAfile", caCert, "-CRLfile", crl, leaf).CombinedOutput()
 		return string(out), err
 	}
@@ -708,7 +708,7 @@ resource "mtls_crl" "seed" {
 					if out, err := verify(s, clientCert); err == nil || !strings.Contains(out, "certificate revoked") {
 						return fmt.Errorf("the revoked seed client passed: %v\n%s", err, out)
 					}
-					if out, err := verify(s, writeFile(t, dir, "kept.pem", stateAttr(s, "mtls_client_cert.kept", "cert_pem"))); err != nil {
+					if out, err := verify(s, testtools.WriteFile(t, dir, "kept.pem", stateAttr(s, "mtls_client_cert.kept", "cert_pem"))); err != nil {
 						return fmt.Errorf("the kept client was refused: %v\n%s", err, out)
 					}
 					return nil

@@ -111,7 +111,7 @@ func TestAccEngineMatrix_stateCrossesEngines(t *testing.T) {
 	if _, stderr, err := testtools.RunCommand(t, 5*time.Minute, "go", "build", "-C", root, "-o", filepath.Join(plugins, "terraform-provider-mtls"), "."); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, stderr)
 	}
-	rc := writeFile(t, plugins, "terraformrc", fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/mtlsforge/mtls\" = %q\n  }\n  direct {}\n}\n", plugins))
+	rc := testtools.WriteFile(t, plugins, "terraformrc", fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/mtlsforge/mtls\" = %q\n  }\n  direct {}\n}\n", plugins))
 	for i := range engines {
 		engines[i].path = testtools.RequireTool(t, engines[i].path)
 		engines[i].writeOnly = cliAtLeast(t, engines[i].path, rc, 1, 11)
@@ -145,7 +145,7 @@ func TestAccEngineMatrix_stateCrossesEngines(t *testing.T) {
 			}
 			t.Run(v.name+"/written-by-"+writer.name, func(t *testing.T) {
 				dir := t.TempDir()
-				writeFile(t, dir, "main.tf", v.config)
+				testtools.WriteFile(t, dir, "main.tf", v.config)
 				run(writer, dir, "apply", "-auto-approve", "-input=false", "-no-color")
 				var reapplied bool
 				for _, reader := range engines {

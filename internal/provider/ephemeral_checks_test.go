@@ -179,9 +179,9 @@ func checkEphemeralCert(w certWant) func(map[string]any, *tfjson.State) error {
 				args = append(args, "-attime", fmt.Sprint(w.at.Unix()))
 			}
 			out, err := exec.Command(openssl, append(args,
-				"-CAfile", writeFile(w.t, dir, "root.pem", pki.EncodeCertificatesPEM(roots[0])),
-				"-untrusted", writeFile(w.t, dir, "fullchain.pem", fmt.Sprint(data["fullchain_pem"])),
-				writeFile(w.t, dir, "leaf.pem", fmt.Sprint(data["cert_pem"])))...).CombinedOutput()
+				"-CAfile", testtools.WriteFile(w.t, dir, "root.pem", pki.EncodeCertificatesPEM(roots[0])),
+				"-untrusted", testtools.WriteFile(w.t, dir, "fullchain.pem", fmt.Sprint(data["fullchain_pem"])),
+				testtools.WriteFile(w.t, dir, "leaf.pem", fmt.Sprint(data["cert_pem"])))...).CombinedOutput()
 			if err != nil {
 				return fmt.Errorf("openssl verify: %v\n%s", err, out)
 			}

@@ -122,7 +122,7 @@ func TestAccExamples(t *testing.T) {
 			}
 			run := &exampleRun{tf: tf, dir: t.TempDir(), cliConfig: cliConfig}
 			for name, content := range kept {
-				writeFile(t, run.dir, name, string(content))
+				testtools.WriteFile(t, run.dir, name, string(content))
 			}
 			fixtures.write(t, run.dir)
 			run.writeVars(t, kept, exampleVars[rel])
@@ -324,7 +324,7 @@ func (r *exampleRun) writeVars(t *testing.T, files map[string][]byte, overrides 
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, r.dir, "example.tfvars.json", string(data))
+	testtools.WriteFile(t, r.dir, "example.tfvars.json", string(data))
 }
 
 // exampleProviderMirror builds the provider from this checkout into a
@@ -365,7 +365,7 @@ func exampleProviderMirror(t *testing.T) string {
   }
 }
 `, mirror)
-	return writeFile(t, mirror, "terraformrc", config)
+	return testtools.WriteFile(t, mirror, "terraformrc", config)
 }
 
 // exampleDirs lists the directories under root that hold .tf files.
@@ -732,7 +732,7 @@ func newExampleFixtures(t *testing.T) *exampleFixtures {
 func (f *exampleFixtures) write(t *testing.T, dir string) {
 	t.Helper()
 	for name, content := range f.files {
-		writeFile(t, dir, name, content)
+		testtools.WriteFile(t, dir, name, content)
 	}
 }
 
@@ -752,8 +752,8 @@ func checkClientCSRPKCS12Example(t *testing.T, run *exampleRun, fixtures *exampl
 	if got := certs[0].Subject.CommonName; got != "myclient.severalnines.internal" {
 		t.Errorf("subject CN %q, want the CSR's", got)
 	}
-	writeFile(t, run.dir, "myclient.crt", outputs["myclient_cert_pem"])
-	writeFile(t, run.dir, "ca.pem", outputs["ca_cert_pem"])
+	testtools.WriteFile(t, run.dir, "myclient.crt", outputs["myclient_cert_pem"])
+	testtools.WriteFile(t, run.dir, "ca.pem", outputs["ca_cert_pem"])
 	openSSL := func(args ...string) string {
 		t.Helper()
 		cmd := exec.CommandContext(t.Context(), openssl, args...)
@@ -777,7 +777,7 @@ func checkClientCSRPKCS12Example(t *testing.T, run *exampleRun, fixtures *exampl
 	if err != nil || len(p12) == 0 {
 		t.Fatalf("myclient_p12_base64 is not a .p12: %v", err)
 	}
-	writeFile(t, run.dir, "way2.p12", string(p12))
+	testtools.WriteFile(t, run.dir, "way2.p12", string(p12))
 
 	for _, file := range []string{"way1.p12", "way2.p12"} {
 		out := openSSL("pkcs12", "-in", file, "-passin", "pass:"+exampleSecret, "-nodes")

@@ -133,16 +133,16 @@ func TestAccHAProxyLive_mutualTLS(t *testing.T) {
 				}
 				// HAProxy's crt: the chain and the key in one file, as the
 				// example writes it.
-				writeFile(t, dir, filepath.Base(crt), stateAttr(s, "mtls_server_cert.web", "fullchain_pem")+stateAttr(s, "mtls_server_cert.web", "private_key_pem"))
-				writeFile(t, dir, filepath.Base(crlFile), stateAttr(s, "mtls_crl.issuing", "crl_pem")+stateAttr(s, "mtls_crl.root", "crl_pem")+stateAttr(s, "mtls_crl.g2", "crl_pem"))
+				testtools.WriteFile(t, dir, filepath.Base(crt), stateAttr(s, "mtls_server_cert.web", "fullchain_pem")+stateAttr(s, "mtls_server_cert.web", "private_key_pem"))
+				testtools.WriteFile(t, dir, filepath.Base(crlFile), stateAttr(s, "mtls_crl.issuing", "crl_pem")+stateAttr(s, "mtls_crl.root", "crl_pem")+stateAttr(s, "mtls_crl.g2", "crl_pem"))
 				client := func(name string) (testtools.ClientFiles, liveClient) {
 					certs, err := stateCerts(s, "mtls_client_cert."+name, "cert_pem")
 					if err != nil || len(certs) != 1 {
 						t.Fatalf("%s: %v", name, err)
 					}
 					files := testtools.ClientFiles{
-						Cert: writeFile(t, dir, name+".pem", stateAttr(s, "mtls_client_cert."+name, "cert_pem")),
-						Key:  writeFile(t, dir, name+".key", stateAttr(s, "mtls_client_cert."+name, "private_key_pem")),
+						Cert: testtools.WriteFile(t, dir, name+".pem", stateAttr(s, "mtls_client_cert."+name, "cert_pem")),
+						Key:  testtools.WriteFile(t, dir, name+".key", stateAttr(s, "mtls_client_cert."+name, "private_key_pem")),
 					}
 					return files, liveClient{files, certs[0]}
 				}

@@ -189,9 +189,9 @@ func TestAccIngressConfig_clientCABundles(t *testing.T) {
 	const nginx = "nginx.ingress.kubernetes.io/"
 	verifyWithOpenSSL := func(s *terraform.State) error {
 		dir := t.TempDir()
-		caFile := writeFile(t, dir, "ca.crt", stateAttr(s, "data.mtls_ingress_config.rotation", "ca_secret.data.ca.crt"))
+		caFile := testtools.WriteFile(t, dir, "ca.crt", stateAttr(s, "data.mtls_ingress_config.rotation", "ca_secret.data.ca.crt"))
 		for _, client := range []string{"mtls_client_cert.alice", "mtls_client_cert.carol"} {
-			leaf := writeFile(t, dir, "client.pem", stateAttr(s, client, "cert_pem"))
+			leaf := testtools.WriteFile(t, dir, "client.pem", stateAttr(s, client, "cert_pem"))
 			out, err := exec.Command(openssl, "verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", caFile, leaf).CombinedOutput()
 			if err != nil {
 				return fmt.Errorf("openssl verify %s against the CA Secret: %v\n%s", client, err, out)

@@ -133,24 +133,24 @@ func TestAccMariaDBLive_mutualTLS(t *testing.T) {
 
 func checkMariaDBLive(t *testing.T, db *testtools.MariaDB, clientDir string, s *terraform.State) {
 	const data = "data.mtls_mysql_config.db"
-	writeFile(t, db.Dir, "server.pem", stateAttr(s, "mtls_server_cert.web", "fullchain_pem"))
-	writeFile(t, db.Dir, "server.key", stateAttr(s, "mtls_server_cert.web", "private_key_pem"))
-	writeFile(t, db.Dir, "client-ca.pem", stateAttr(s, "mtls_client_cert.alice", "ca_chain_pem"))
-	writeFile(t, db.Dir, "crls.pem", stateAttr(s, "mtls_crl.issuing", "crl_pem")+stateAttr(s, "mtls_crl.root", "crl_pem"))
+	testtools.WriteFile(t, db.Dir, "server.pem", stateAttr(s, "mtls_server_cert.web", "fullchain_pem"))
+	testtools.WriteFile(t, db.Dir, "server.key", stateAttr(s, "mtls_server_cert.web", "private_key_pem"))
+	testtools.WriteFile(t, db.Dir, "client-ca.pem", stateAttr(s, "mtls_client_cert.alice", "ca_chain_pem"))
+	testtools.WriteFile(t, db.Dir, "crls.pem", stateAttr(s, "mtls_crl.issuing", "crl_pem")+stateAttr(s, "mtls_crl.root", "crl_pem"))
 	// The client side: client_cnf names these paths under db.Dir, which
 	// root (the client) reads even when the server owns them.
-	writeFile(t, db.Dir, "root.pem", stateAttr(s, "mtls_root_ca.root", "cert_pem"))
+	testtools.WriteFile(t, db.Dir, "root.pem", stateAttr(s, "mtls_root_ca.root", "cert_pem"))
 	type client struct{ cert, key string }
 	clients := map[string]client{}
 	for _, name := range []string{"dba", "app", "revoked", "stranger"} {
 		clients[name] = client{
-			writeFile(t, clientDir, name+".pem", stateAttr(s, "mtls_client_cert."+name, "cert_pem")),
-			writeFile(t, clientDir, name+".key", stateAttr(s, "mtls_client_cert."+name, "private_key_pem")),
+			testtools.WriteFile(t, clientDir, name+".pem", stateAttr(s, "mtls_client_cert."+name, "cert_pem")),
+			testtools.WriteFile(t, clientDir, name+".key", stateAttr(s, "mtls_client_cert."+name, "private_key_pem")),
 		}
 	}
-	writeFile(t, db.Dir, "dba.pem", stateAttr(s, "mtls_client_cert.dba", "cert_pem"))
-	writeFile(t, db.Dir, "dba.key", stateAttr(s, "mtls_client_cert.dba", "private_key_pem"))
-	clientCnf := writeFile(t, clientDir, "client.cnf", stateAttr(s, data, "client_cnf"))
+	testtools.WriteFile(t, db.Dir, "dba.pem", stateAttr(s, "mtls_client_cert.dba", "cert_pem"))
+	testtools.WriteFile(t, db.Dir, "dba.key", stateAttr(s, "mtls_client_cert.dba", "private_key_pem"))
+	clientCnf := testtools.WriteFile(t, clientDir, "client.cnf", stateAttr(s, data, "client_cnf"))
 	usersSQL := stateAttr(s, data, "users_sql")
 	t.Logf("my_cnf:\n%s\nusers_sql:\n%s\nclient_cnf:\n%s", stateAttr(s, data, "my_cnf"), usersSQL, stateAttr(s, data, "client_cnf"))
 

@@ -116,12 +116,12 @@ data "mtls_postgresql_config" "db" {
 				pg.WriteFile(t, "server.key", stateAttr(s, "mtls_server_cert.web", "private_key_pem"))
 				pg.WriteFile(t, "client-ca.pem", stateAttr(s, "mtls_client_cert.db_alice", "ca_chain_pem"))
 				pg.WriteFile(t, "client-crls.pem", stateAttr(s, "mtls_crl.issuing", "crl_pem")+stateAttr(s, "mtls_crl.root", "crl_pem"))
-				writeFile(t, dir, "root.pem", stateAttr(s, "mtls_root_ca.root", "cert_pem"))
-				writeFile(t, dir, "alice-fullchain.pem", stateAttr(s, "mtls_client_cert.db_alice", "fullchain_pem"))
-				writeFile(t, dir, "alice.key", stateAttr(s, "mtls_client_cert.db_alice", "private_key_pem"))
+				testtools.WriteFile(t, dir, "root.pem", stateAttr(s, "mtls_root_ca.root", "cert_pem"))
+				testtools.WriteFile(t, dir, "alice-fullchain.pem", stateAttr(s, "mtls_client_cert.db_alice", "fullchain_pem"))
+				testtools.WriteFile(t, dir, "alice.key", stateAttr(s, "mtls_client_cert.db_alice", "private_key_pem"))
 				client := func(name string) string {
-					cert := writeFile(t, dir, name+".pem", stateAttr(s, "mtls_client_cert."+name, "cert_pem"))
-					key := writeFile(t, dir, name+".key", stateAttr(s, "mtls_client_cert."+name, "private_key_pem"))
+					cert := testtools.WriteFile(t, dir, name+".pem", stateAttr(s, "mtls_client_cert."+name, "cert_pem"))
+					key := testtools.WriteFile(t, dir, name+".key", stateAttr(s, "mtls_client_cert."+name, "private_key_pem"))
 					return fmt.Sprintf("sslcert='%s' sslkey='%s'", cert, key)
 				}
 

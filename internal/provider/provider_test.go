@@ -4,7 +4,6 @@ import (
 	"crypto/x509"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -49,9 +48,13 @@ func factoriesWithClock(c *testClock) map[string]func() (tfprotov6.ProviderServe
 }
 
 // testAccPreCheck makes sure acceptance tests use a local Terraform and never
-// download one.
+// download one. Without TF_ACC they skip, as resource.Test would; some tests
+// call this first, before they ask the CLI its version.
 func testAccPreCheck(t *testing.T) {
 	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make testacc)")
+	}
 	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
 		t.Fatal("TF_ACC_TERRAFORM_PATH must point at a local Terraform binary (make testacc builds one); tests never download Terraform")
 	}
@@ -71,13 +74,4 @@ func stateAttr(s *terraform.State, name, attr string) string {
 		return rs.Primary.Attributes[attr]
 	}
 	return ""
-}
-
-func writeFile(t *testing.T, dir, name, content string) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
 }

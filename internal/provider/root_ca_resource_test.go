@@ -196,14 +196,14 @@ const importedRoot = "mtls_root_ca.test"
 // nothing and the config that made the root plans nothing.
 func importRoundTrip(t *testing.T, config, keyAttr string, verifyIgnore ...string) []resource.TestStep {
 	dir := t.TempDir()
-	id := dir + "/root.crt," + dir + "/root.key"
+	id := dir + "/root.crt," + dir + "/root.Key"
 	var created map[string]string
 	return []resource.TestStep{
 		{
 			Config: config,
 			Check: func(s *terraform.State) error {
-				writeFile(t, dir, "root.crt", stateAttr(s, importedRoot, "cert_pem"))
-				writeFile(t, dir, "root.key", stateAttr(s, importedRoot, keyAttr))
+				testtools.WriteFile(t, dir, "root.crt", stateAttr(s, importedRoot, "cert_pem"))
+				testtools.WriteFile(t, dir, "root.Key", stateAttr(s, importedRoot, keyAttr))
 				created = s.RootModule().Resources[importedRoot].Primary.Attributes
 				return nil
 			},
@@ -374,7 +374,7 @@ func planAction(config string, action plancheck.ResourceActionType) resource.Tes
 // fix it.
 func TestAccRootCA_importErrors(t *testing.T) {
 	dir := t.TempDir()
-	file := func(name, content string) string { return writeFile(t, dir, name, content) }
+	file := func(name, content string) string { return testtools.WriteFile(t, dir, name, content) }
 	keyPEM := func(key crypto.Signer) string {
 		enc, err := pki.EncodeKey(key)
 		if err != nil {
@@ -382,12 +382,12 @@ func TestAccRootCA_importErrors(t *testing.T) {
 		}
 		return enc.PKCS8PEM
 	}
-	root := newTestCert(t, caTemplate("Test Root"), nil)
-	rootCrt, rootKey := file("root.crt", root.pem()), file("root.key", keyPEM(root.key))
-	leaf := newTestCert(t, leafTemplate("Self-signed Leaf", "leaf.example.com"), nil)
-	leafCrt, leafKey := file("leaf.crt", leaf.pem()), file("leaf.key", keyPEM(leaf.key))
-	inter := newTestCert(t, caTemplate("Test Intermediate"), &root)
-	damaged := slices.Clone(root.cert.Raw)
+	root := testtools.Issue(t, testtools.CATemplate("Test Root"), nil)
+	rootCrt, rootKey := file("root.crt", string(root.CertPEM())), file("root.Key", keyPEM(root.Key))
+	leaf := testtools.Issue(t, leafTemplate("Self-signed Leaf", "leaf.example.com"), nil)
+	leafCrt, leafKey := file("leaf.crt", string(leaf.CertPEM())), file("leaf.Key", keyPEM(leaf.Key))
+	inter := testtools.Issue(t, testtools.CATemplate("Test Intermediate"), &root)
+	damaged := slices.Clone(root.Cert.Raw)
 	damaged[len(damaged)-1] ^= 0xff // in the signature
 	x25519, err := ecdh.X25519().GenerateKey(rand.Reader)
 	if err != nil {
@@ -397,7 +397,7 @@ func TestAccRootCA_importErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	encrypted, err := pki.EncryptPKCS8PEM(root.key, "not-in-the-environment")
+	encrypted, err := pki.EncryptPKCS8PEM(root.Key, "not-in-the-environment")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -407,10 +407,10 @@ func TestAccRootCA_importErrors(t *testing.T) {
 		"three parts":     {rootCrt + "," + rootKey + ",passphrase", `Invalid import ID.*The ID has 2 commas`},
 		"missing file":    {dir + "/missing.crt," + rootKey, `Cannot read the certificate file.*missing\.crt: no such file`},
 		"swapped paths":   {rootKey + "," + rootCrt, `No certificate in the certificate file.*root\.key.*Are the two paths swapped\?`},
-		"DER certificate": {file("root.der", string(root.cert.Raw)) + "," + rootKey, `No certificate in the certificate file.*not PEM.*openssl x509 -inform der`},
+		"DER certificate": {file("root.der", string(root.Cert.Raw)) + "," + rootKey, `No certificate in the certificate file.*not PEM.*openssl x509 -inform der`},
 		// It is self-signed; the message used to say it was not.
 		"self-signed leaf": {leafCrt + "," + leafKey, `Not a CA certificate.*leaf\.crt holds a self-signed certificate, but "CN=Self-signed Leaf" is not a CA`},
-		"intermediate": {file("inter.crt", inter.pem()) + "," + file("inter.key", keyPEM(inter.key)),
+		"intermediate": {file("inter.crt", string(inter.CertPEM())) + "," + file("inter.Key", keyPEM(inter.Key)),
 			`Not a root CA certificate.*"CN=Test Intermediate", issued by "CN=Test Root".*Import the root at the top`},
 		"damaged signature": {file("damaged.crt", pki.EncodeCertificatesPEM(mustParse(t, damaged))) + "," + rootKey, `Certificate signature does not verify.*damaged\.crt holds "CN=Test Root"`},
 		// Was "private key type *ecdh.PrivateKey cannot sign".
@@ -441,8 +441,8 @@ func TestAccRootCA_importErrors(t *testing.T) {
 func TestAccRootCA_importWrongPassphrase(t *testing.T) {
 	t.Setenv(importPassphraseEnv, "wrong-passphrase")
 	dir := t.TempDir()
-	root := newTestCert(t, caTemplate("Test Root"), nil)
-	encrypted, err := pki.EncryptPKCS8PEM(root.key, "right-passphrase")
+	root := testtools.Issue(t, testtools.CATemplate("Test Root"), nil)
+	encrypted, err := pki.EncryptPKCS8PEM(root.Key, "right-passphrase")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -453,7 +453,7 @@ func TestAccRootCA_importWrongPassphrase(t *testing.T) {
 			Config:        `resource "mtls_root_ca" "test" { subject = { common_name = "Test Root" } }`,
 			ResourceName:  importedRoot,
 			ImportState:   true,
-			ImportStateId: writeFile(t, dir, "root.crt", root.pem()) + "," + writeFile(t, dir, "root.key", encrypted),
+			ImportStateId: testtools.WriteFile(t, dir, "root.crt", string(root.CertPEM())) + "," + testtools.WriteFile(t, dir, "root.Key", encrypted),
 			ExpectError:   regexp.MustCompile(wrapTolerant(`Cannot decrypt the private key.*root\.key: .*passphrase is wrong.*Check the passphrase in MTLS_IMPORT_KEY_PASSPHRASE`)),
 		}},
 	})

@@ -241,7 +241,7 @@ resource "mtls_server_cert" "node" {
 	readKey := func(pass string) func(*terraform.State) error {
 		return func(s *terraform.State) error {
 			dir := t.TempDir()
-			p := writeFile(t, dir, "k.pem", stateAttr(s, "mtls_server_cert.node", "private_key_pem_encrypted"))
+			p := testtools.WriteFile(t, dir, "k.pem", stateAttr(s, "mtls_server_cert.node", "private_key_pem_encrypted"))
 			out, err := exec.Command(openssl, "pkey", "-in", p, "-passin", "pass:"+pass, "-pubout").CombinedOutput()
 			if err != nil {
 				return fmt.Errorf("openssl pkey: %v\n%s", err, out)
@@ -303,7 +303,7 @@ func TestAccServerCert_messagesPointAtTheFault(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return writeFile(t, dir, name+".pem", pki.EncodeCertificatesPEM(cert)), writeFile(t, dir, name+".key", enc.PKCS8PEM)
+		return testtools.WriteFile(t, dir, name+".pem", pki.EncodeCertificatesPEM(cert)), testtools.WriteFile(t, dir, name+".key", enc.PKCS8PEM)
 	}
 	now := time.Now()
 	expiredCert, expiredKey := ca("expired", now.Add(-48*time.Hour), now.Add(-24*time.Hour))

@@ -177,15 +177,15 @@ type liveClients struct {
 // write puts the PEMs from state where the configuration expects them, and
 // the clients next to them.
 func (setup liveSetup) write(t *testing.T, s *terraform.State) (liveClients, error) {
-	writeFile(t, setup.dir, filepath.Base(setup.serverChain), stateAttr(s, "mtls_server_cert.web", "fullchain_pem"))
-	writeFile(t, setup.dir, filepath.Base(setup.serverKey), stateAttr(s, "mtls_server_cert.web", "private_key_pem"))
-	writeFile(t, setup.dir, filepath.Base(setup.clientCAs), stateAttr(s, "mtls_client_cert.alice", "ca_chain_pem")+stateAttr(s, "mtls_root_ca.g2", "cert_pem"))
-	writeFile(t, setup.dir, filepath.Base(setup.root), stateAttr(s, "mtls_root_ca.root", "cert_pem"))
+	testtools.WriteFile(t, setup.dir, filepath.Base(setup.serverChain), stateAttr(s, "mtls_server_cert.web", "fullchain_pem"))
+	testtools.WriteFile(t, setup.dir, filepath.Base(setup.serverKey), stateAttr(s, "mtls_server_cert.web", "private_key_pem"))
+	testtools.WriteFile(t, setup.dir, filepath.Base(setup.clientCAs), stateAttr(s, "mtls_client_cert.alice", "ca_chain_pem")+stateAttr(s, "mtls_root_ca.g2", "cert_pem"))
+	testtools.WriteFile(t, setup.dir, filepath.Base(setup.root), stateAttr(s, "mtls_root_ca.root", "cert_pem"))
 
 	client := func(name, resourceName string) testtools.ClientFiles {
 		return testtools.ClientFiles{
-			Cert: writeFile(t, setup.dir, name+".pem", stateAttr(s, resourceName, "cert_pem")),
-			Key:  writeFile(t, setup.dir, name+".key", stateAttr(s, resourceName, "private_key_pem")),
+			Cert: testtools.WriteFile(t, setup.dir, name+".pem", stateAttr(s, resourceName, "cert_pem")),
+			Key:  testtools.WriteFile(t, setup.dir, name+".key", stateAttr(s, resourceName, "private_key_pem")),
 		}
 	}
 	var accepted []liveClient
@@ -245,8 +245,8 @@ func (setup liveSetup) writeExpiredClient(t *testing.T, s *terraform.State) (tes
 		return testtools.ClientFiles{}, err
 	}
 	return testtools.ClientFiles{
-		Cert: writeFile(t, setup.dir, "expired.pem", pki.EncodeCertificatesPEM(cert)),
-		Key:  writeFile(t, setup.dir, "expired.key", encoded.PKCS8PEM),
+		Cert: testtools.WriteFile(t, setup.dir, "expired.pem", pki.EncodeCertificatesPEM(cert)),
+		Key:  testtools.WriteFile(t, setup.dir, "expired.key", encoded.PKCS8PEM),
 	}, nil
 }
 

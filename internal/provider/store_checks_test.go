@@ -113,7 +113,7 @@ func opensslInfo(t *testing.T, file string, enc keystore.Encoding, password stri
 // checkOpenSSLReads proves OpenSSL opens the file with the password, lists
 // every wanted friendly name, and refuses a wrong password.
 func checkOpenSSLReads(t *testing.T, dir string, der []byte, enc keystore.Encoding, password string, friendlyNames ...string) error {
-	file := writeFile(t, dir, string(enc)+".p12", string(der))
+	file := testtools.WriteFile(t, dir, string(enc)+".p12", string(der))
 	out, err := opensslInfo(t, file, enc, password)
 	if err != nil {
 		return fmt.Errorf("openssl cannot read the %s file: %v\n%s", enc, err, out)
@@ -143,7 +143,7 @@ func nssImport(t *testing.T, dir string, der []byte, password string) (string, e
 	if out, err := runTool(t, "", "certutil", "-N", "-d", db, "--empty-password"); err != nil {
 		return "", fmt.Errorf("certutil -N: %v\n%s", err, out)
 	}
-	file := writeFile(t, dir, "import.p12", string(der))
+	file := testtools.WriteFile(t, dir, "import.p12", string(der))
 	if out, err := runTool(t, "", "pk12util", "-i", file, "-d", db, "-W", password); err != nil {
 		return "", fmt.Errorf("pk12util -i: %v\n%s", err, out)
 	}
@@ -153,7 +153,7 @@ func nssImport(t *testing.T, dir string, der []byte, password string) (string, e
 // keytoolList runs `keytool -list -v`; an empty password is answered on
 // stdin, because keytool refuses an empty -storepass.
 func keytoolList(t *testing.T, storeType string, der []byte, password string) (string, error) {
-	file := writeFile(t, t.TempDir(), "store", string(der))
+	file := testtools.WriteFile(t, t.TempDir(), "store", string(der))
 	args := []string{"-list", "-v", "-storetype", storeType, "-keystore", file}
 	if password != "" {
 		args = append(args, "-storepass", password)

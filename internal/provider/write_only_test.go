@@ -538,7 +538,7 @@ resource "mtls_client_cert" "fleet" {
 		cli  *terraformCLI
 		arg  string
 	}{{"ca_private_key_pem", plain, "ca_private_key_pem"}, {"ca_private_key_pem_wo", &writeOnly, "ca_private_key_pem_wo"}} {
-		writeFile(t, c.cli.dir, "terraform.tfvars.json", string(vars))
+		testtools.WriteFile(t, c.cli.dir, "terraform.tfvars.json", string(vars))
 		c.cli.Run(config(c.arg), "apply", "-auto-approve", "-input=false", "-json")
 		c.cli.Run(config(c.arg), "plan", "-input=false", "-json", "-detailed-exitcode")
 		state, err := os.ReadFile(filepath.Join(c.cli.dir, "terraform.tfstate"))

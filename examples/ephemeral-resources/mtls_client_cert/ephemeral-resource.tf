@@ -17,8 +17,12 @@ provider "kubernetes" {
   client_key             = ephemeral.mtls_client_cert.deployer.private_key_pem
 }
 
-resource "kubernetes_namespace_v1" "apps" {
+resource "kubernetes_secret_v1" "app_settings" {
   metadata {
-    name = "apps"
+    name      = "app-settings"
+    namespace = "default"
+  }
+  data = {
+    log_level = "info"
   }
 }
