@@ -196,14 +196,14 @@ const importedRoot = "mtls_root_ca.test"
 // nothing and the config that made the root plans nothing.
 func importRoundTrip(t *testing.T, config, keyAttr string, verifyIgnore ...string) []resource.TestStep {
 	dir := t.TempDir()
-	id := dir + "/root.crt," + dir + "/root.Key"
+	id := dir + "/root.crt," + dir + "/root.key"
 	var created map[string]string
 	return []resource.TestStep{
 		{
 			Config: config,
 			Check: func(s *terraform.State) error {
 				testtools.WriteFile(t, dir, "root.crt", stateAttr(s, importedRoot, "cert_pem"))
-				testtools.WriteFile(t, dir, "root.Key", stateAttr(s, importedRoot, keyAttr))
+				testtools.WriteFile(t, dir, "root.key", stateAttr(s, importedRoot, keyAttr))
 				created = s.RootModule().Resources[importedRoot].Primary.Attributes
 				return nil
 			},
@@ -383,9 +383,9 @@ func TestAccRootCA_importErrors(t *testing.T) {
 		return enc.PKCS8PEM
 	}
 	root := testtools.Issue(t, testtools.CATemplate("Test Root"), nil)
-	rootCrt, rootKey := file("root.crt", string(root.CertPEM())), file("root.Key", keyPEM(root.Key))
+	rootCrt, rootKey := file("root.crt", string(root.CertPEM())), file("root.key", keyPEM(root.Key))
 	leaf := testtools.Issue(t, leafTemplate("Self-signed Leaf", "leaf.example.com"), nil)
-	leafCrt, leafKey := file("leaf.crt", string(leaf.CertPEM())), file("leaf.Key", keyPEM(leaf.Key))
+	leafCrt, leafKey := file("leaf.crt", string(leaf.CertPEM())), file("leaf.key", keyPEM(leaf.Key))
 	inter := testtools.Issue(t, testtools.CATemplate("Test Intermediate"), &root)
 	damaged := slices.Clone(root.Cert.Raw)
 	damaged[len(damaged)-1] ^= 0xff // in the signature
@@ -410,7 +410,7 @@ func TestAccRootCA_importErrors(t *testing.T) {
 		"DER certificate": {file("root.der", string(root.Cert.Raw)) + "," + rootKey, `No certificate in the certificate file.*not PEM.*openssl x509 -inform der`},
 		// It is self-signed; the message used to say it was not.
 		"self-signed leaf": {leafCrt + "," + leafKey, `Not a CA certificate.*leaf\.crt holds a self-signed certificate, but "CN=Self-signed Leaf" is not a CA`},
-		"intermediate": {file("inter.crt", string(inter.CertPEM())) + "," + file("inter.Key", keyPEM(inter.Key)),
+		"intermediate": {file("inter.crt", string(inter.CertPEM())) + "," + file("inter.key", keyPEM(inter.Key)),
 			`Not a root CA certificate.*"CN=Test Intermediate", issued by "CN=Test Root".*Import the root at the top`},
 		"damaged signature": {file("damaged.crt", pki.EncodeCertificatesPEM(mustParse(t, damaged))) + "," + rootKey, `Certificate signature does not verify.*damaged\.crt holds "CN=Test Root"`},
 		// Was "private key type *ecdh.PrivateKey cannot sign".
@@ -453,7 +453,7 @@ func TestAccRootCA_importWrongPassphrase(t *testing.T) {
 			Config:        `resource "mtls_root_ca" "test" { subject = { common_name = "Test Root" } }`,
 			ResourceName:  importedRoot,
 			ImportState:   true,
-			ImportStateId: testtools.WriteFile(t, dir, "root.crt", string(root.CertPEM())) + "," + testtools.WriteFile(t, dir, "root.Key", encrypted),
+			ImportStateId: testtools.WriteFile(t, dir, "root.crt", string(root.CertPEM())) + "," + testtools.WriteFile(t, dir, "root.key", encrypted),
 			ExpectError:   regexp.MustCompile(wrapTolerant(`Cannot decrypt the private key.*root\.key: .*passphrase is wrong.*Check the passphrase in MTLS_IMPORT_KEY_PASSPHRASE`)),
 		}},
 	})
