@@ -12,7 +12,7 @@ import (
 // resource of the same kind, and its plan-time checks and issuing path
 // (certificateResource.planCreate and issue), run on each open.
 type certificateEphemeralResource struct {
-	cert    certificateResource[leafCertModel, *leafCertModel]
+	cert    certificateResource
 	summary string
 }
 
@@ -26,7 +26,7 @@ var ephemeralCertOmits = []string{"early_renewal_hours", "ready_for_renewal"}
 
 func newCertificateEphemeralResource(kind certKind) *certificateEphemeralResource {
 	return &certificateEphemeralResource{
-		cert: certificateResource[leafCertModel, *leafCertModel]{kind: kind},
+		cert: certificateResource{kind: kind},
 		summary: "The ephemeral form of `mtls_" + kind.typeName + "` (Terraform 1.10+, OpenTofu 1.11+): the same arguments, checks and certificate profile, " +
 			"but the certificate and its key are made each time Terraform opens it (at plan, and again at apply) and are never written to state or plan files. " +
 			"Use it where a certificate is needed only for this run: to configure another provider, in a write-only argument, or as a short-lived credential.\n\n" + ephemeralDescription(kind.summary),

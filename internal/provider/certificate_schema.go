@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -26,13 +25,16 @@ import (
 )
 
 // certKind describes one certificate resource type; the schema, the model
-// parts and the issuing path are all derived from it, so that the four
-// certificate resources share one implementation.
+// and the issuing path are all derived from it, so that the four
+// certificate resources share one implementation. Each resource's file
+// declares its kind.
 type certKind struct {
 	typeName             string
 	profile              pki.Profile
 	summary              string
 	defaultValidityHours int64
+	// newModel returns an empty model of the resource, a pointer to its struct.
+	newModel func() certModel
 }
 
 func (k certKind) signed() bool { return k.profile != pki.ProfileRootCA }
@@ -57,7 +59,7 @@ func certificateSchema(k certKind) schema.Schema {
 				" An imported or moved certificate reports its key the same way, with the real size of an RSA key (e.g. `RSA_2560`), although only the sizes above are generated; " +
 				"set it to that value in the configuration" + csrNote(k, " (outside CSR mode)") + ", as the default would replace the certificate.",
 			Validators:    []validator.String{stringvalidator.OneOf(pki.KeyAlgorithmStrings()...)},
-			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), keyAlgorithmDefaultRestored{csrMode: k.leaf()}, stringplanmodifier.RequiresReplace()},
 		},
 		"private_key_passphrase": schema.StringAttribute{
 			Optional: true, Sensitive: true,
@@ -103,7 +105,7 @@ func certificateSchema(k certKind) schema.Schema {
 		"private_key_pem":           computedString("The private key in PKCS#8 PEM (`BEGIN PRIVATE KEY`)."+csrNote(k, " Empty in CSR mode: the key never enters state."), true),
 		"private_key_pem_pkcs1":     computedString("For RSA keys, the private key in PKCS#1 PEM (`BEGIN RSA PRIVATE KEY`), for software that wants the traditional form; empty otherwise.", true),
 		"private_key_pem_sec1":      computedString("For ECDSA keys, the private key in SEC 1 PEM (`BEGIN EC PRIVATE KEY`), for software that wants the traditional form; empty otherwise.", true),
-		"private_key_pem_encrypted": computedString("The private key as encrypted PKCS#8 PEM (`BEGIN ENCRYPTED PRIVATE KEY`) when `private_key_passphrase` or `private_key_passphrase_wo` is set; empty otherwise.", true),
+		"private_key_pem_encrypted": reencryptedWithNewPassphrase(computedString("The private key as encrypted PKCS#8 PEM (`BEGIN ENCRYPTED PRIVATE KEY`) when `private_key_passphrase` or `private_key_passphrase_wo` is set; empty otherwise.", true)),
 		"public_key_pem":            computedString("The public key, PEM-encoded (SubjectPublicKeyInfo).", false),
 		"public_key_openssh":        computedString("The public key in OpenSSH `authorized_keys` format.", false),
 		"serial_number":             computedString("The certificate's 128-bit random serial number, lowercase hex.", false),
@@ -151,175 +153,6 @@ func stringList(desc string) schema.ListAttribute {
 		Validators:    []validator.List{listvalidator.NoNullValues(), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 		PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()},
 	}
-}
-
-func subjectAttribute(k certKind) schema.SingleNestedAttribute {
-	desc := map[string]string{
-		"common_name":         "Common name (CN). TLS clients match a server's name against the subject alternative names, never this; servers that map client certificates to users often read it (PostgreSQL's role, Apache's `SSL_CLIENT_S_DN_CN`, nginx's `$ssl_client_s_dn`).",
-		"organization":        "Organization (O).",
-		"organizational_unit": "Organizational unit (OU).",
-		"country":             "Country (C): a two-letter ISO 3166 code in capitals, such as `SE`.",
-		"province":            "State or province (ST).",
-		"locality":            "Locality (L).",
-		"street_address":      "Street address.",
-		"postal_code":         "Postal code.",
-		"serial_number":       "The subject's serialNumber attribute (not the certificate serial): letters, digits, spaces and `'()+,-./:=?` (a PrintableString).",
-	}
-	fields := map[string]schema.Attribute{}
-	for _, f := range pki.SubjectFields() {
-		d := desc[f.Attribute]
-		if f.Attribute != "country" {
-			d += fmt.Sprintf(" At most %d characters.", f.MaxLength)
-		}
-		// pki checks the bounds, counting characters, at plan time.
-		fields[f.Attribute] = schema.StringAttribute{Optional: true, MarkdownDescription: d, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
-	}
-	a := schema.SingleNestedAttribute{
-		MarkdownDescription: "The subject distinguished name. Each field holds one value, without control characters; the certificate carries it exactly as written. Lengths count characters, not bytes (RFC 5280's upper bounds).",
-		Attributes:          fields,
-		PlanModifiers:       []planmodifier.Object{subjectEmptyIsUnset{}},
-	}
-	if k.profile.IsCA() {
-		a.Required = true
-		a.MarkdownDescription += " A CA needs at least `common_name`. Changing it replaces the certificate."
-	} else {
-		// Computed, so that an unset subject can keep the empty one in state.
-		a.Optional, a.Computed = true, true
-		a.MarkdownDescription += " Changing it replaces the certificate; a subject with no field set is the same as no subject, and switching between the two changes nothing." +
-			csrNote(k, " In CSR mode, when unset or empty, the CSR's subject is used.")
-	}
-	return a
-}
-
-func caOptionAttributes(k certKind) map[string]schema.Attribute {
-	inter := func(s string) string {
-		if k.profile == pki.ProfileIntermediateCA {
-			return s
-		}
-		return ""
-	}
-	// Inherited constraints are carried by the certificate, so that they hold
-	// where the root is not at hand (chain_pem leaves it out).
-	permitted := inter(" When unset, this intermediate inherits the permitted subtrees of the CAs above it (all of them must allow a name); when set, they must lie inside those, which is checked at plan time.")
-	excluded := inter(" The excluded subtrees of the CAs above this intermediate are added to these.")
-	return map[string]schema.Attribute{
-		"max_path_length": schema.Int64Attribute{
-			Optional: true,
-			MarkdownDescription: "How many intermediate CAs may follow this one in a chain. Unset means no limit; `0` means this CA may sign only leaf certificates " +
-				"(encoded as `pathLenConstraint 0`, which verifiers enforce)." +
-				inter(" On an intermediate, unset means what the CAs above leave: when any of them limits the path, one less than the issuer may still have below it "+
-					"(a root with `max_path_length = 1` makes its intermediates `0`), so that the limit holds even where the root is not at hand, as when this CA's `chain_pem` is passed as `ca_cert_pem`. "+
-					"A larger value is an error at plan time."),
-			Validators:    []validator.Int64{int64validator.AtLeast(0)},
-			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
-		},
-		"permitted_dns_domains": stringList("Name constraint: DNS names this CA may certify. `example.com` covers the domain and its subdomains, `.example.com` only subdomains. Name constraints are marked critical." +
-			inter(" An intermediate certificate carries the name constraints of the CAs above it, so that they hold even where the root is not at hand, as when this CA's `chain_pem` is passed as `ca_cert_pem`.") + permitted),
-		"excluded_dns_domains":      stringList("Name constraint: DNS names this CA may not certify, in the same form as `permitted_dns_domains`." + excluded),
-		"permitted_ip_ranges":       stringList("Name constraint: IP ranges (CIDR, e.g. `10.0.0.0/8`) this CA may certify." + permitted),
-		"excluded_ip_ranges":        stringList("Name constraint: IP ranges (CIDR) this CA may not certify." + excluded),
-		"permitted_email_addresses": stringList("Name constraint: email addresses this CA may certify: a mailbox (`ops@example.com`), a host (`example.com`) or a domain (`.example.com`)." + permitted),
-		"permitted_uri_domains":     stringList("Name constraint: hosts of URI names (e.g. SPIFFE trust domains) this CA may certify: `example.org` or `.example.org`." + permitted),
-	}
-}
-
-func issuerAttributes() map[string]schema.Attribute {
-	return map[string]schema.Attribute{
-		"ca_cert_pem": schema.StringAttribute{
-			Required: true,
-			MarkdownDescription: "The issuing CA certificate in PEM, optionally followed by the rest of its chain (issuer first, root last). " +
-				"An intermediate's `chain_pem` or `ca_chain_pem` can be passed as is, and so can a CA certificate read from a file made by OpenSSL. Replacing the CA replaces this certificate.",
-			Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			PlanModifiers: []planmodifier.String{caCertReplaces{}},
-		},
-		"ca_private_key_pem": schema.StringAttribute{
-			Optional: true, Sensitive: true,
-			MarkdownDescription: "The issuing CA's private key in PEM (PKCS#8, PKCS#1 or SEC 1; encrypted keys need `ca_private_key_passphrase`). It must match the first certificate of `ca_cert_pem`. " +
-				"Passing the same key in another form (re-encrypted, or another PEM encoding) updates in place: the certificate stays valid. " +
-				"It is kept in this resource's state: set `ca_private_key_pem_wo` instead to keep it out. Exactly one of the two is required.",
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1), exactlyOneOfWriteOnly("ca_private_key_pem")},
-		},
-		"ca_private_key_pem_wo":         writeOnlyString(caKeyWriteOnlyNote),
-		"ca_private_key_pem_wo_version": caKeyVersionAttribute(),
-		"ca_private_key_passphrase": schema.StringAttribute{
-			Optional: true, Sensitive: true,
-			MarkdownDescription: "Passphrase of an encrypted `ca_private_key_pem` (or `ca_private_key_pem_wo`). Changing it updates in place.",
-			Validators:          []validator.String{conflictsWithWriteOnly("ca_private_key_passphrase")},
-		},
-		"ca_private_key_passphrase_wo": writeOnlyString(writeOnlyNote("ca_private_key_passphrase")),
-		"crl_distribution_points":      stringList("URLs of the issuer's CRL, stamped on this certificate as CRL distribution points: `http`, `https` or `ldap` URLs with a host, at least one of them `http` or `ldap` (RFC 5280), each once and written as the certificate will carry it. Serve the issuer's `mtls_crl` there in DER (`crl_der_base64`, decoded) over HTTP; see `mtls_crl` for the pattern."),
-		"issuing_certificate_urls":     stringList("URLs of the issuer's certificate, stamped on this certificate as Authority Information Access caIssuers; the same rules as `crl_distribution_points`."),
-		"ca_chain_pem": computedString("The issuing chain above this certificate as supplied in `ca_cert_pem`: the issuing CA first, the root last when it was supplied. "+
-			"This is the bundle peers verify this certificate against.", false),
-		"root_cert_pem": computedString("The self-signed root at the end of the issuing chain, when `ca_cert_pem` includes it; empty otherwise.", false),
-	}
-}
-
-// What the CA key's write-only form and its version say, on every resource
-// that signs with a CA key.
-const (
-	caKeyWriteOnlyNote = "Write-only form of `ca_private_key_pem` (Terraform 1.11 or later, OpenTofu 1.11 or later): the CA key signs, and is checked against `ca_cert_pem` at plan, " +
-		"but is never stored in this resource's plan or state, so it may come from an ephemeral resource or an ephemeral variable. Exactly one of `ca_private_key_pem` and `ca_private_key_pem_wo` is required. " +
-		"Terraform cannot see a write-only value change: change `ca_private_key_pem_wo_version` whenever the CA key changes."
-	caKeyVersionNote = "A number to change whenever the key in `ca_private_key_pem_wo` changes (a rotated CA): Terraform cannot see a write-only value change, only this."
-)
-
-func caKeyVersionAttribute() schema.Int64Attribute {
-	a := writeOnlyVersion("ca_private_key_pem", caKeyVersionNote+" Changing it replaces the certificate, except that a first version set together with the move from `ca_private_key_pem` to `ca_private_key_pem_wo` updates in place.", false)
-	a.PlanModifiers = []planmodifier.Int64{caKeyVersionReplaces}
-	return a
-}
-
-func leafAttributes(k certKind) map[string]schema.Attribute {
-	names := map[string]schema.Attribute{
-		"dns_names":       stringList("DNS subject alternative names, e.g. `api.example.com` or `*.example.com`: letters, digits and hyphens, an internationalized name in its punycode form (`xn--`). Each name once; names differing only in case are the same name." + serverNote(k)),
-		"ip_addresses":    stringList("IP address subject alternative names, IPv4 or IPv6, each once and in the form the certificate gives back (`10.0.0.1`, not `::ffff:10.0.0.1`; `2001:db8::1`, not `2001:DB8:0::1`)." + serverNote(k)),
-		"uris":            stringList("URI subject alternative names, e.g. SPIFFE IDs such as `spiffe://example.org/ns/default/sa/web`: absolute, ASCII, each once, and written exactly as the certificate will carry it (e.g. `%20`, not a space)."),
-		"email_addresses": stringList("Email (rfc822Name) subject alternative names: plain ASCII addresses `local@domain`, each once. Internationalized local parts (SmtpUTF8Mailbox) are not supported; write an internationalized domain in its punycode form."),
-		"extended_key_usages": schema.ListAttribute{
-			ElementType: types.StringType, Optional: true, Computed: true,
-			MarkdownDescription: "Extended key usages: " + mdList(pki.ExtKeyUsageNames()) + ", or a dotted OID for any other usage (a named usage is written by its name, not its OID). Defaults to `[\"" + pki.DefaultExtKeyUsages(k.profile)[0] + "\"]`. " +
-				"Use `[\"server_auth\", \"client_auth\"]` for a peer certificate that serves and connects (cluster nodes). Each usage must be allowed by every CA of the issuing chain that limits extended key usages.",
-			Validators:    []validator.List{listvalidator.SizeAtLeast(1), listvalidator.UniqueValues(), listvalidator.NoNullValues()},
-			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown(), listplanmodifier.RequiresReplace()},
-		},
-		"csr_pem": schema.StringAttribute{
-			Optional: true,
-			MarkdownDescription: "A PKCS#10 certificate signing request in PEM. When set, no key is generated and none enters state: the certificate certifies the CSR's public key. " +
-				"The CSR's signature is verified. Taken from the CSR: the public key; the subject when `subject` is unset (one value of each attribute `subject` supports; others, such as the deprecated emailAddress, and further values are dropped with a warning at plan: put addresses in `email_addresses`); the SANs when none of `dns_names`, `ip_addresses`, `uris`, `email_addresses` is set. What is taken is checked like the resource's own arguments, with errors on `csr_pem`. " +
-				"Never taken from the CSR: key usage, extended key usage, basic constraints and any other requested extension; the profile decides those.",
-			Validators: []validator.String{
-				stringvalidator.ConflictsWith(path.MatchRoot("key_algorithm"), path.MatchRoot("private_key_passphrase"), path.MatchRoot("private_key_passphrase_wo")),
-			},
-			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-		},
-		"fullchain_pem": computedString("This certificate followed by the intermediate CAs above it, without the root: what a server or client presents (nginx `ssl_certificate`, Apache `SSLCertificateFile`).", false),
-	}
-	return names
-}
-
-func csrNote(k certKind, s string) string {
-	if k.leaf() {
-		return s
-	}
-	return ""
-}
-
-func signedNote(k certKind, s string) string {
-	if k.signed() {
-		return s
-	}
-	return ""
-}
-
-func serverNote(k certKind) string {
-	switch k.profile {
-	case pki.ProfileServer:
-		return " A server certificate needs at least one DNS name or IP address."
-	case pki.ProfileClient:
-		return " A peer certificate (`server_auth` in `extended_key_usages`) is a server certificate too and needs at least one DNS name or IP address."
-	}
-	return ""
 }
 
 func mdList(v []string) string {
@@ -415,13 +248,6 @@ func (backdateIgnoredAfterImport) PlanModifyInt64(ctx context.Context, req planm
 	resp.RequiresReplace = !req.PlanValue.Equal(req.StateValue)
 }
 
-// subjectEmptyIsUnset replaces the certificate when the subject changes, but
-// treats a subject with no field set as no subject: both issue the same
-// certificate. An unset subject (leaves only, where it is Computed) keeps an
-// empty subject from state and is planned as the empty object otherwise, so
-// that switching between the two is no change at all.
-type subjectEmptyIsUnset struct{}
-
 func (subjectEmptyIsUnset) Description(context.Context) string {
 	return "Changing the subject replaces the certificate; an empty subject is the same as none."
 }
@@ -447,18 +273,81 @@ func (subjectEmptyIsUnset) PlanModifyObject(ctx context.Context, req planmodifie
 	resp.RequiresReplace = true
 }
 
-// subjectEmpty is true for no subject and for one whose fields are all null.
-func subjectEmpty(o types.Object) bool {
-	if o.IsNull() {
-		return true
+// keyAlgorithmDefaultRestored plans the default key algorithm again when
+// key_algorithm is removed from the configuration of an existing
+// certificate, which UseStateForUnknown alone would silently keep; the
+// RequiresReplace after it then replaces a certificate whose key differs.
+// In CSR mode (csr_pem set on a leaf) the algorithm is the CSR's.
+type keyAlgorithmDefaultRestored struct{ csrMode bool }
+
+func (keyAlgorithmDefaultRestored) Description(context.Context) string {
+	return "Removed from the configuration, the value returns to the default, which replaces a certificate with another key algorithm."
+}
+
+func (m keyAlgorithmDefaultRestored) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (m keyAlgorithmDefaultRestored) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || !req.ConfigValue.IsNull() {
+		return // creation plans its defaults in ModifyPlan, with the CSR at hand
 	}
-	if o.IsUnknown() {
-		return false
-	}
-	for _, a := range o.Attributes() {
-		if !a.IsNull() {
-			return false
+	if m.csrMode {
+		var csr types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("csr_pem"), &csr)...)
+		if !csr.IsNull() {
+			return
 		}
 	}
-	return true
+	resp.PlanValue = types.StringValue(string(pki.DefaultKeyAlgorithm))
+}
+
+func (extendedKeyUsagesDefaultRestored) Description(context.Context) string {
+	return "Removed from the configuration, the value returns to the default, which replaces a certificate with other usages."
+}
+
+func (m extendedKeyUsagesDefaultRestored) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (m extendedKeyUsagesDefaultRestored) PlanModifyList(_ context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || !req.ConfigValue.IsNull() {
+		return
+	}
+	resp.PlanValue = stringListValue(pki.DefaultExtKeyUsages(m.profile))
+}
+
+// reencryptedWithNewPassphrase adds passphraseChanged to
+// private_key_pem_encrypted: Update encrypts the key again.
+func reencryptedWithNewPassphrase(a schema.StringAttribute) schema.StringAttribute {
+	a.PlanModifiers = append(a.PlanModifiers, passphraseChanged{})
+	return a
+}
+
+// passphraseChanged plans private_key_pem_encrypted as unknown when
+// private_key_passphrase, or the version of its write-only form, changes:
+// the certificate stays, and Update encrypts its key with the new passphrase.
+type passphraseChanged struct{}
+
+func (passphraseChanged) Description(context.Context) string {
+	return "A new passphrase, or a new version of the write-only one, encrypts the key again in place."
+}
+
+func (m passphraseChanged) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (passphraseChanged) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var planned, stored types.String
+	var plannedVersion, storedVersion types.Int64
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("private_key_passphrase"), &planned)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("private_key_passphrase"), &stored)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("private_key_passphrase_wo_version"), &plannedVersion)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("private_key_passphrase_wo_version"), &storedVersion)...)
+	if !planned.Equal(stored) || !plannedVersion.Equal(storedVersion) {
+		resp.PlanValue = types.StringUnknown()
+	}
 }

@@ -1,12 +1,22 @@
 package provider
 
+// mtls_root_ca: a self-signed CA at the top of a chain. What only it does:
+//   - profile pki.ProfileRootCA: keyUsage keyCertSign and cRLSign, signed
+//     with its own key, so it has no issuer attributes;
+//   - import of a root made elsewhere from "CERT_PATH,KEY_PATH" (below), and
+//     moved blocks from hashicorp/tls's tls_self_signed_cert
+//     (certificate_adopt.go);
+//   - ten years by default.
+// With mtls_intermediate_ca it shares the CA attributes
+// (certificate_schema_ca.go); the rest is certificateResource
+// (certificate_resource.go lists where each concern lives).
+
 import (
 	"context"
 	"crypto"
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -18,11 +28,6 @@ import (
 	"github.com/mtlsforge/terraform-provider-mtls/internal/pki"
 )
 
-// importPassphraseEnv names the environment variable that holds the
-// passphrase of an encrypted key being imported; an import ID is logged, so
-// it must never carry secrets.
-const importPassphraseEnv = "MTLS_IMPORT_KEY_PASSPHRASE"
-
 var rootCAKind = certKind{
 	typeName: "root_ca",
 	profile:  pki.ProfileRootCA,
@@ -30,23 +35,18 @@ var rootCAKind = certKind{
 		"It may sign only CA certificates and leaves (keyUsage keyCertSign and cRLSign); `max_path_length` and name constraints limit what lies below it. " +
 		"An existing root made elsewhere (for example with `openssl req -x509`) can be imported.",
 	defaultValidityHours: 10 * 8760,
+	newModel:             func() certModel { return &rootCAModel{} },
 }
 
 type rootCAResource struct {
-	certificateResource[rootCAModel, *rootCAModel]
+	certificateResource
 }
 
 var _ resource.ResourceWithImportState = &rootCAResource{}
 
 func NewRootCAResource() resource.Resource {
-	return &rootCAResource{certificateResource[rootCAModel, *rootCAModel]{kind: rootCAKind}}
+	return &rootCAResource{certificateResource{kind: rootCAKind}}
 }
-
-// importedStateKey marks, in private state, a certificate adopted by import
-// or a moved block (certificate_adopt.go): its
-// backdate cannot be read from the certificate (backdateIgnoredAfterImport).
-// A replacement starts with empty private state, so the mark goes with it.
-const importedStateKey = "imported"
 
 // ImportState adopts an existing root CA. The ID is "CERT_PATH,KEY_PATH":
 // paths of PEM files, so that no key material appears in the ID.
@@ -63,14 +63,6 @@ func (r *rootCAResource) ImportState(ctx context.Context, req resource.ImportSta
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedStateKey, []byte("true"))...)
 }
 
-// isImported reads the mark from the private state a plan modifier gets.
-func isImported(ctx context.Context, private interface {
-	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
-}) bool {
-	v, _ := private.GetKey(ctx, importedStateKey)
-	return string(v) == "true"
-}
-
 const importIDForm = "The import ID is \"CERT_PATH,KEY_PATH\": the path of the root CA certificate, a comma, and the path of its private key, both PEM files, e.g. \"rootCA.crt,rootCA.key\". " +
 	"An encrypted key's passphrase goes in the " + importPassphraseEnv + " environment variable, never in the ID."
 
@@ -80,34 +72,6 @@ func parseImportID(id string) (certPath, keyPath string, diags diag.Diagnostics)
 		return "", "", diags
 	}
 	return parts[0], parts[1], nil
-}
-
-// splitImportID splits an import ID of n comma-separated paths; form says
-// what the ID should look like.
-func splitImportID(id string, n int, form string) (parts []string, diags diag.Diagnostics) {
-	parts = strings.Split(id, ",")
-	empty := false
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
-		empty = empty || parts[i] == ""
-	}
-	switch {
-	case len(parts) > n:
-		// Not echoed: a further part may well be a passphrase.
-		diags.AddError("Invalid import ID", fmt.Sprintf("The ID has %d commas; it takes exactly %s. %s A path that contains a comma needs a link or a copy without one.", len(parts)-1, commaCount(n-1), form))
-		return nil, diags
-	case len(parts) < n || empty:
-		diags.AddError("Invalid import ID", fmt.Sprintf("Got %q. %s", id, form))
-		return nil, diags
-	}
-	return parts, nil
-}
-
-func commaCount(n int) string {
-	if words := []string{"none", "one", "two", "three"}; n < len(words) {
-		return words[n]
-	}
-	return fmt.Sprint(n)
 }
 
 // importRootCA reads a root CA and its key from PEM files into a model that
@@ -171,18 +135,6 @@ func rootCAFromPEM(certPath, certPEM, keyPath, keyPEM, passphrase string, now ti
 		return nil, diags
 	}
 	return m, diags
-}
-
-func readImportFile(path, what, form string, diags *diag.Diagnostics) string {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		hint := ""
-		if errors.Is(err, fs.ErrNotExist) {
-			hint = " Relative paths start from the directory Terraform runs in."
-		}
-		diags.AddError("Cannot read the "+what+" file", fmt.Sprintf("%s.%s %s", err, hint, form))
-	}
-	return string(data)
 }
 
 // parseImportedCert returns the root CA certificate in text, the first

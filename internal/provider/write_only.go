@@ -139,7 +139,7 @@ func (k caKey) writeOnly() bool { return k.pem.writeOnly() || k.passphrase.write
 // issuer parses the CA for issuing certificates; errors name the attributes
 // in use.
 func (k caKey) issuer(certPEM string) (*pki.Issuer, []*pki.FieldError) {
-	iss, errs := pki.NewIssuer(certPEM, k.pem.value.ValueString(), k.passphrase.value.ValueString())
+	iss, errs := issuers.issuer(certPEM, k.pem.value.ValueString(), k.passphrase.value.ValueString())
 	return iss, k.renamed(errs)
 }
 
