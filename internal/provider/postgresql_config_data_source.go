@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -75,6 +74,8 @@ func postgresqlAuthMethodsDescription() string {
 }
 
 func (d *postgresqlConfigDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	// crl_file and crls_pem say for PostgreSQL what they say for the web servers.
+	shared := serverInputAttributes("PostgreSQL")
 	optionalString := func(desc string, v ...validator.String) schema.StringAttribute {
 		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: append([]validator.String{stringvalidator.LengthAtLeast(1)}, v...)}
 	}
@@ -97,15 +98,9 @@ func (d *postgresqlConfigDataSource) Schema(_ context.Context, _ datasource.Sche
 			"certificate_file": requiredPath("The server certificate followed by its intermediate CAs (a server certificate's `fullchain_pem`), rendered as `ssl_cert_file`."),
 			"certificate_key_file": requiredPath("The server certificate's private key, rendered as `ssl_key_file`. " +
 				"PostgreSQL refuses to start unless the file is owned by the server's user with mode 0600 (or less), or owned by root with mode 0640 and the server's group."),
-			"ca_certificate_file": requiredPath("The CA certificates that client certificates must chain to, every chain up to its self-signed root (the content of `ca_chain_pem`), rendered as `ssl_ca_file`. " +
-				"Setting it makes the server ask clients for a certificate."),
-			"crl_file": optionalString("An absolute path to a PEM file with a current CRL from every CA in the client CA chain (the `crl_pem` of each CA's `mtls_crl`, concatenated), rendered as `ssl_crl_file`. " +
-				"PostgreSQL checks every certificate of a client's chain against its issuer's CRL and refuses the client when one of those CRLs is missing or expired, " +
-				"so the file must hold one CRL per CA, the root's included. PostgreSQL reads it at start and reload only: reload after each new CRL. Unset disables revocation checking."),
-			"crls_pem": optionalString("The CRLs written to `crl_file`, e.g. `\"${mtls_crl.issuing.crl_pem}${mtls_crl.root.crl_pem}\"`. Only read to check them against `ca_chain_pem`: "+
-				"a CRL signed by every CA there, none expired or not yet valid, since PostgreSQL would refuse every client of a CA whose CRL is missing or expired. "+
-				"Needs `crl_file` and `ca_chain_pem`.",
-				stringvalidator.AlsoRequires(path.MatchRoot("crl_file"), path.MatchRoot("ca_chain_pem"))),
+			"ca_certificate_file": requiredPath(clientCAFileDescription + ", rendered as `ssl_ca_file`. Setting it makes the server ask clients for a certificate."),
+			"crl_file":            shared["crl_file"],
+			"crls_pem":            shared["crls_pem"],
 			"ca_chain_pem": optionalString("The client CA certificates in PEM, as written to `ca_certificate_file`: the CA that issues client certificates and the CAs above it, " +
 				"e.g. a client certificate's `ca_chain_pem`, or several such chains side by side. Only read to check that it holds CA certificates, that every chain ends in its root " +
 				"(a warning otherwise: PostgreSQL needs the root in `ca_certificate_file`, which the provider does not read), that its longest chain fits OpenSSL's default verification depth of 100, " +
@@ -189,17 +184,8 @@ func (d *postgresqlConfigDataSource) Read(ctx context.Context, req datasource.Re
 			Map: im.Map.ValueString(), CertificateName: im.CertificateName.ValueString(), Role: im.Role.ValueString(),
 		})
 	}
-	if !m.CAChainPEM.IsNull() {
-		cas, depth, unrooted := inspectClientCABundle(path.Root("ca_chain_pem"), m.CAChainPEM.ValueString(), &resp.Diagnostics)
-		in.CAChainDepth = depth
-		if len(unrooted) > 0 {
-			resp.Diagnostics.AddAttributeWarning(path.Root("ca_chain_pem"), "CA chain does not reach a root",
-				unrootedDetail("ca_chain_pem", unrooted)+" PostgreSQL verifies a client only up to a self-signed root in ca_certificate_file, so that file must hold the roots too.")
-		}
-		if !m.CRLsPEM.IsNull() && cas != nil {
-			inspectCRLs("crls_pem", m.CRLsPEM.ValueString(), cas, d.clock(), &resp.Diagnostics)
-		}
-	}
+	in.CAChainDepth = checkClientCAChain(m.CAChainPEM, m.CRLsPEM, d.clock(),
+		"PostgreSQL verifies a client only up to a self-signed root in ca_certificate_file, so that file must hold the roots too.", &resp.Diagnostics).depth
 	if resp.Diagnostics.HasError() {
 		return
 	}
