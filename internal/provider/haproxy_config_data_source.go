@@ -6,7 +6,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/mtlsforge/terraform-provider-mtls/internal/render"
@@ -49,9 +48,6 @@ func (d *haproxyConfigDataSource) Schema(_ context.Context, _ datasource.SchemaR
 	attrs := map[string]schema.Attribute{}
 	for _, name := range []string{"listen", "ca_certificate_file", "crl_file", "crls_pem"} {
 		attrs[name] = shared[name]
-	}
-	optionalString := func(desc string, v ...validator.String) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: append([]validator.String{stringvalidator.LengthAtLeast(1)}, v...)}
 	}
 	verifyModes := []string{render.VerifyClientRequire, render.VerifyClientOptional}
 	modes := []string{render.HAProxyModeHTTP, render.HAProxyModeTCP}

@@ -76,17 +76,11 @@ func postgresqlAuthMethodsDescription() string {
 func (d *postgresqlConfigDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	// crl_file and crls_pem say for PostgreSQL what they say for the web servers.
 	shared := serverInputAttributes("PostgreSQL")
-	optionalString := func(desc string, v ...validator.String) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: append([]validator.String{stringvalidator.LengthAtLeast(1)}, v...)}
-	}
 	requiredPath := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{Required: true, MarkdownDescription: desc + " An absolute path on the PostgreSQL host, readable by the server's operating system user."}
 	}
 	computed := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
-	}
-	required := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Required: true, MarkdownDescription: desc, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
 	}
 	protocols := []string{render.TLSv12, render.TLSv13}
 	resp.Schema = schema.Schema{
@@ -113,12 +107,12 @@ func (d *postgresqlConfigDataSource) Schema(_ context.Context, _ datasource.Sche
 					"so the same database, role and address are refused without TLS whatever later lines of `pg_hba.conf` allow. Every rule needs a client certificate.",
 				Validators: []validator.List{listvalidator.SizeAtLeast(1)},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"database": required("A database name, or one of the keywords `all`, `sameuser`, `samerole`, `replication`. Any other value is written quoted, as one literal name " +
+					"database": requiredString("A database name, or one of the keywords `all`, `sameuser`, `samerole`, `replication`. Any other value is written quoted, as one literal name " +
 						"(`\"ALL\"` is a database called ALL); a comma (a list), a leading `@` (a file) or `/` (a regular expression in PostgreSQL 16) is refused: write one rule per database."),
-					"user": required("A role name, `all`, or `+group` for the members of role `group` (a plain name: letters, digits, `_` and `$`). " +
+					"user": requiredString("A role name, `all`, or `+group` for the members of role `group` (a plain name: letters, digits, `_` and `$`). " +
 						"Any other value is written quoted, as one literal name; a comma, a leading `@` or `/` is refused. With `auth_method = \"cert\"` and no `map`, " +
 						"a client certificate's common name must be this role."),
-					"address": required("Where clients connect from: a CIDR range (`10.0.0.0/8`, `::1/128`), an IP address (one host), a host name, a `.example.com` domain suffix, " +
+					"address": requiredString("Where clients connect from: a CIDR range (`10.0.0.0/8`, `::1/128`), an IP address (one host), a host name, a `.example.com` domain suffix, " +
 						"or `all`, `samehost`, `samenet`. Host names need forward and reverse DNS that agree, as PostgreSQL checks both."),
 					"auth_method": optionalString("How the role is authenticated: "+postgresqlAuthMethodsDescription()+". Defaults to `cert`. "+
 						"Neither lets a client in without a certificate.", stringvalidator.OneOf(render.PostgreSQLAuthMethodNames()...)),
@@ -130,10 +124,10 @@ func (d *postgresqlConfigDataSource) Schema(_ context.Context, _ datasource.Sche
 				Optional:            true,
 				MarkdownDescription: "The lines of `pg_ident.conf`: each lets certificates of one common name (or matching a regular expression) log in as one role through the rules whose `map` names it.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"map": required("The map name, as a rule's `map` names it: letters, digits and `_`."),
-					"certificate_name": required("The client certificate's common name, or a regular expression after `/` (e.g. `/^(.*)@example\\.com$`) matched against it. " +
+					"map": requiredString("The map name, as a rule's `map` names it: letters, digits and `_`."),
+					"certificate_name": requiredString("The client certificate's common name, or a regular expression after `/` (e.g. `/^(.*)@example\\.com$`) matched against it. " +
 						"Anchor an expression with `^` and `$`: it is matched anywhere in the name otherwise, which is a warning."),
-					"role": required("The role that certificate may log in as; `\\1` stands for the first parenthesized group of a regular expression in `certificate_name`."),
+					"role": requiredString("The role that certificate may log in as; `\\1` stands for the first parenthesized group of a regular expression in `certificate_name`."),
 				}},
 			},
 			"host": optionalString("The host name (or IP address) clients connect to, as the server certificate names it; `sslmode=verify-full` checks it. Only for `connection_string`."),

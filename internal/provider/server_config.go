@@ -117,16 +117,23 @@ var crlFileDescription = map[string]string{
 		"so the file must hold one CRL per CA, the root's included.",
 }
 
+// optionalString and requiredString are the non-empty string attributes of
+// the configuration data sources: an empty value would render a broken line.
+func optionalString(desc string, v ...validator.String) schema.StringAttribute {
+	return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: append([]validator.String{stringvalidator.LengthAtLeast(1)}, v...)}
+}
+
+func requiredString(desc string) schema.StringAttribute {
+	return schema.StringAttribute{Required: true, MarkdownDescription: desc, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
+}
+
 // crlsPEMAttribute is crls_pem; consequence, after "none expired or not yet
 // valid", says what the server would do with a missing or expired CRL,
 // where the consumer's description says it.
 func crlsPEMAttribute(consequence string) schema.StringAttribute {
-	return schema.StringAttribute{
-		Optional: true,
-		MarkdownDescription: "The CRLs written to `crl_file`, e.g. `\"${mtls_crl.issuing.crl_pem}${mtls_crl.root.crl_pem}\"`. Only read to check them against `ca_chain_pem`: " +
-			"a CRL signed by every CA there, none expired or not yet valid" + consequence + ". Needs `crl_file` and `ca_chain_pem`.",
-		Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.AlsoRequires(path.MatchRoot("crl_file"), path.MatchRoot("ca_chain_pem"))},
-	}
+	return optionalString("The CRLs written to `crl_file`, e.g. `\"${mtls_crl.issuing.crl_pem}${mtls_crl.root.crl_pem}\"`. Only read to check them against `ca_chain_pem`: "+
+		"a CRL signed by every CA there, none expired or not yet valid"+consequence+". Needs `crl_file` and `ca_chain_pem`.",
+		stringvalidator.AlsoRequires(path.MatchRoot("crl_file"), path.MatchRoot("ca_chain_pem")))
 }
 
 // refusesWithoutCRL is the consequence crls_pem states for a server that
@@ -139,9 +146,6 @@ func refusesWithoutCRL(serverKind string) string {
 // mtls_haproxy_config and mtls_postgresql_config take from it the
 // attributes that say the same for them.
 func serverInputAttributes(serverKind string) map[string]schema.Attribute {
-	optionalString := func(desc string, v ...validator.String) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: append([]validator.String{stringvalidator.LengthAtLeast(1)}, v...)}
-	}
 	requiredPath := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{Required: true, MarkdownDescription: desc + " An absolute path on the " + serverKind + " host."}
 	}
