@@ -12,13 +12,10 @@ import (
 )
 
 type haproxyConfigModel struct {
+	clientCAInputs
 	ListenAddress         types.String `tfsdk:"listen_address"`
 	Listen                types.Int64  `tfsdk:"listen"`
 	CertificateFile       types.String `tfsdk:"certificate_file"`
-	CACertificateFile     types.String `tfsdk:"ca_certificate_file"`
-	CRLFile               types.String `tfsdk:"crl_file"`
-	CRLsPEM               types.String `tfsdk:"crls_pem"`
-	CAChainPEM            types.String `tfsdk:"ca_chain_pem"`
 	VerifyClient          types.String `tfsdk:"verify_client"`
 	ForwardClientIdentity types.Bool   `tfsdk:"forward_client_identity"`
 	ProxyPass             types.String `tfsdk:"proxy_pass"`
@@ -95,7 +92,7 @@ func (d *haproxyConfigDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	checkClientCAChain(m.CAChainPEM, m.CRLsPEM, d.clock(),
+	m.checkClientCAChain(d.clock(),
 		"HAProxy verifies a client only up to a self-signed root in ca_certificate_file, so that file must hold the roots too.", &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

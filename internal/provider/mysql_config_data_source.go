@@ -39,13 +39,10 @@ type mysqlClientModel struct {
 }
 
 type mysqlConfigModel struct {
+	clientCAInputs
 	Flavor                 types.String      `tfsdk:"flavor"`
 	CertificateFile        types.String      `tfsdk:"certificate_file"`
 	CertificateKeyFile     types.String      `tfsdk:"certificate_key_file"`
-	CACertificateFile      types.String      `tfsdk:"ca_certificate_file"`
-	CRLFile                types.String      `tfsdk:"crl_file"`
-	CRLsPEM                types.String      `tfsdk:"crls_pem"`
-	CAChainPEM             types.String      `tfsdk:"ca_chain_pem"`
 	TLSVersions            []string          `tfsdk:"tls_versions"`
 	RequireSecureTransport types.Bool        `tfsdk:"require_secure_transport"`
 	Users                  []mysqlUserModel  `tfsdk:"users"`
@@ -215,7 +212,7 @@ func (d *mysqlConfigDataSource) Read(ctx context.Context, req datasource.ReadReq
 		RequireSecureTransport: m.RequireSecureTransport.IsNull() || m.RequireSecureTransport.ValueBool(),
 	}
 
-	chain := checkClientCAChain(m.CAChainPEM, m.CRLsPEM, now,
+	chain := m.checkClientCAChain(now,
 		"MariaDB and MySQL verify a client only up to a self-signed root in ca_certificate_file, so that file must hold the roots too.", &resp.Diagnostics)
 	// Only a rooted chain verifies client certificates here; an unrooted one
 	// is a warning, since ca_certificate_file may hold the roots.

@@ -15,12 +15,9 @@ import (
 )
 
 type postgresqlConfigModel struct {
+	clientCAInputs
 	CertificateFile           types.String              `tfsdk:"certificate_file"`
 	CertificateKeyFile        types.String              `tfsdk:"certificate_key_file"`
-	CACertificateFile         types.String              `tfsdk:"ca_certificate_file"`
-	CRLFile                   types.String              `tfsdk:"crl_file"`
-	CRLsPEM                   types.String              `tfsdk:"crls_pem"`
-	CAChainPEM                types.String              `tfsdk:"ca_chain_pem"`
 	MinProtocolVersion        types.String              `tfsdk:"min_protocol_version"`
 	Rules                     []postgresqlRuleModel     `tfsdk:"rules"`
 	IdentMaps                 []postgresqlIdentMapModel `tfsdk:"ident_maps"`
@@ -178,7 +175,7 @@ func (d *postgresqlConfigDataSource) Read(ctx context.Context, req datasource.Re
 			Map: im.Map.ValueString(), CertificateName: im.CertificateName.ValueString(), Role: im.Role.ValueString(),
 		})
 	}
-	in.CAChainDepth = checkClientCAChain(m.CAChainPEM, m.CRLsPEM, d.clock(),
+	in.CAChainDepth = m.checkClientCAChain(d.clock(),
 		"PostgreSQL verifies a client only up to a self-signed root in ca_certificate_file, so that file must hold the roots too.", &resp.Diagnostics).depth
 	if resp.Diagnostics.HasError() {
 		return

@@ -21,18 +21,15 @@ import (
 // serverInputsModel holds the inputs that mtls_apache_config and
 // mtls_nginx_config share; each data source embeds it next to its outputs.
 type serverInputsModel struct {
+	clientCAInputs
 	ServerName            types.String `tfsdk:"server_name"`
 	ServerAliases         []string     `tfsdk:"server_aliases"`
 	ListenAddress         types.String `tfsdk:"listen_address"`
 	Listen                types.Int64  `tfsdk:"listen"`
 	CertificateFile       types.String `tfsdk:"certificate_file"`
 	CertificateKeyFile    types.String `tfsdk:"certificate_key_file"`
-	CACertificateFile     types.String `tfsdk:"ca_certificate_file"`
-	CRLFile               types.String `tfsdk:"crl_file"`
-	CRLsPEM               types.String `tfsdk:"crls_pem"`
 	VerifyClient          types.String `tfsdk:"verify_client"`
 	VerifyDepth           types.Int64  `tfsdk:"verify_depth"`
-	CAChainPEM            types.String `tfsdk:"ca_chain_pem"`
 	Protocols             []string     `tfsdk:"protocols"`
 	ForwardClientIdentity types.Bool   `tfsdk:"forward_client_identity"`
 	ProxyPass             types.String `tfsdk:"proxy_pass"`
@@ -61,9 +58,18 @@ func (m *serverInputsModel) serverInput(now time.Time, diags *diag.Diagnostics) 
 		DocumentRoot:          m.DocumentRoot.ValueString(),
 		Locations:             m.Locations,
 	}
-	in.CAChainDepth = checkClientCAChain(m.CAChainPEM, m.CRLsPEM, now,
+	in.CAChainDepth = m.checkClientCAChain(now,
 		"Apache and nginx verify a client only up to a self-signed root in ca_certificate_file, so that file must hold the roots too; the depth counts one more CA for each missing one.", diags).depth
 	return in
+}
+
+// clientCAInputs are the client CA inputs of the server configurations:
+// each model embeds them, and each schema describes them for its server.
+type clientCAInputs struct {
+	CACertificateFile types.String `tfsdk:"ca_certificate_file"`
+	CRLFile           types.String `tfsdk:"crl_file"`
+	CRLsPEM           types.String `tfsdk:"crls_pem"`
+	CAChainPEM        types.String `tfsdk:"ca_chain_pem"`
 }
 
 // clientCAChain is what checkClientCAChain found in ca_chain_pem.
@@ -75,20 +81,19 @@ type clientCAChain struct {
 
 // checkClientCAChain checks ca_chain_pem, when given, and counts its
 // longest chain; crls_pem is checked against it at now. unrootedAdvice ends
-// the warning about a chain without its root. Every server configuration
-// with client CA inputs checks them here.
-func checkClientCAChain(chainPEM, crlsPEM types.String, now time.Time, unrootedAdvice string, diags *diag.Diagnostics) clientCAChain {
-	if chainPEM.IsNull() {
+// the warning about a chain without its root.
+func (c clientCAInputs) checkClientCAChain(now time.Time, unrootedAdvice string, diags *diag.Diagnostics) clientCAChain {
+	if c.CAChainPEM.IsNull() {
 		return clientCAChain{}
 	}
-	cas, depth, unrooted := inspectClientCABundle(path.Root("ca_chain_pem"), chainPEM.ValueString(), diags)
+	cas, depth, unrooted := inspectClientCABundle(path.Root("ca_chain_pem"), c.CAChainPEM.ValueString(), diags)
 	if len(unrooted) > 0 {
 		// Only a warning: the servers read ca_certificate_file, which may
 		// hold the roots although ca_chain_pem, only counted, does not.
 		diags.AddAttributeWarning(path.Root("ca_chain_pem"), "CA chain does not reach a root", unrootedDetail("ca_chain_pem", unrooted)+" "+unrootedAdvice)
 	}
-	if !crlsPEM.IsNull() && cas != nil {
-		inspectCRLs("crls_pem", crlsPEM.ValueString(), cas, now, diags)
+	if !c.CRLsPEM.IsNull() && cas != nil {
+		inspectCRLs("crls_pem", c.CRLsPEM.ValueString(), cas, now, diags)
 	}
 	return clientCAChain{cas: cas, depth: depth, rooted: len(unrooted) == 0}
 }
