@@ -6,20 +6,16 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/mtlsforge/terraform-provider-mtls/internal/render"
 )
 
 type haproxyConfigModel struct {
+	clientCAInputs
 	ListenAddress         types.String `tfsdk:"listen_address"`
 	Listen                types.Int64  `tfsdk:"listen"`
 	CertificateFile       types.String `tfsdk:"certificate_file"`
-	CACertificateFile     types.String `tfsdk:"ca_certificate_file"`
-	CRLFile               types.String `tfsdk:"crl_file"`
-	CRLsPEM               types.String `tfsdk:"crls_pem"`
-	CAChainPEM            types.String `tfsdk:"ca_chain_pem"`
 	VerifyClient          types.String `tfsdk:"verify_client"`
 	ForwardClientIdentity types.Bool   `tfsdk:"forward_client_identity"`
 	ProxyPass             types.String `tfsdk:"proxy_pass"`
@@ -49,9 +45,6 @@ func (d *haproxyConfigDataSource) Schema(_ context.Context, _ datasource.SchemaR
 	attrs := map[string]schema.Attribute{}
 	for _, name := range []string{"listen", "ca_certificate_file", "crl_file", "crls_pem"} {
 		attrs[name] = shared[name]
-	}
-	optionalString := func(desc string, v ...validator.String) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: append([]validator.String{stringvalidator.LengthAtLeast(1)}, v...)}
 	}
 	verifyModes := []string{render.VerifyClientRequire, render.VerifyClientOptional}
 	modes := []string{render.HAProxyModeHTTP, render.HAProxyModeTCP}
@@ -99,7 +92,7 @@ func (d *haproxyConfigDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	checkClientCAChain(m.CAChainPEM, m.CRLsPEM, d.clock(),
+	m.checkClientCAChain(d.clock(),
 		"HAProxy verifies a client only up to a self-signed root in ca_certificate_file, so that file must hold the roots too.", &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

@@ -116,12 +116,6 @@ func (d *ingressConfigDataSource) Metadata(_ context.Context, req datasource.Met
 
 func (d *ingressConfigDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	controllers := []string{render.ControllerIngressNginx, render.ControllerTraefik, render.ControllerIstio}
-	required := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Required: true, MarkdownDescription: desc, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
-	}
-	optional := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
-	}
 	secret := func(desc string, sensitive bool) schema.SingleNestedAttribute {
 		return schema.SingleNestedAttribute{
 			Computed: true, Sensitive: sensitive, MarkdownDescription: desc,
@@ -146,36 +140,36 @@ func (d *ingressConfigDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				MarkdownDescription: "The ingress controller: " + mdList(controllers) + ". traefik needs its kubernetescrd provider; istio uses a Gateway for the pods labelled `istio=ingressgateway`.",
 				Validators:          []validator.String{stringvalidator.OneOf(controllers...)},
 			},
-			"namespace": required("Namespace of everything rendered. For istio, the namespace of the ingress gateway (usually `istio-system`), where Istio reads credential Secrets."),
-			"name":      required("Name of the Ingress or Gateway; the Secret names derive from it."),
+			"namespace": requiredString("Namespace of everything rendered. For istio, the namespace of the ingress gateway (usually `istio-system`), where Istio reads credential Secrets."),
+			"name":      requiredString("Name of the Ingress or Gateway; the Secret names derive from it."),
 			"hosts": schema.ListAttribute{
 				ElementType: types.StringType, Required: true,
 				MarkdownDescription: "DNS names clients use; `*.example.com` wildcards are allowed.",
 				Validators:          []validator.List{listvalidator.SizeAtLeast(1), listvalidator.NoNullValues()},
 			},
-			"service_name": required("The Service requests are routed to."),
+			"service_name": requiredString("The Service requests are routed to."),
 			"service_port": schema.Int64Attribute{
 				Required: true, MarkdownDescription: "Port of the Service.",
 				Validators: []validator.Int64{int64validator.Between(1, 65535)},
 			},
-			"service_namespace":  optional("Namespace of the Service, for istio only. Defaults to `namespace`; an Ingress can only reach Services in its own namespace."),
-			"ingress_class_name": optional("Ingress class. Defaults to `nginx` for ingress-nginx and `traefik` for traefik; not used by istio."),
-			"tls_secret_name":    optional("Name of the Secret with the server key pair. Defaults to `<name>-tls`."),
-			"ca_secret_name":     optional("Name of the Secret with the client CA. Defaults to `<name>-ca`; not used by istio, which keeps the CA in the TLS Secret."),
-			"tls_cert_pem":       required("The server certificate followed by its intermediate CAs (a server certificate's `fullchain_pem`)."),
+			"service_namespace":  optionalString("Namespace of the Service, for istio only. Defaults to `namespace`; an Ingress can only reach Services in its own namespace."),
+			"ingress_class_name": optionalString("Ingress class. Defaults to `nginx` for ingress-nginx and `traefik` for traefik; not used by istio."),
+			"tls_secret_name":    optionalString("Name of the Secret with the server key pair. Defaults to `<name>-tls`."),
+			"ca_secret_name":     optionalString("Name of the Secret with the client CA. Defaults to `<name>-ca`; not used by istio, which keeps the CA in the TLS Secret."),
+			"tls_cert_pem":       requiredString("The server certificate followed by its intermediate CAs (a server certificate's `fullchain_pem`)."),
 			"tls_key_pem": schema.StringAttribute{
 				Required: true, Sensitive: true,
 				MarkdownDescription: "The server certificate's private key in PEM.",
 			},
-			"client_ca_pem": required("The CAs client certificates must chain to: the issuing CA and the CAs above it up to the root, e.g. a client certificate's " +
+			"client_ca_pem": requiredString("The CAs client certificates must chain to: the issuing CA and the CAs above it up to the root, e.g. a client certificate's " +
 				"`ca_chain_pem`, or several such chains side by side, e.g. the old and the new root during a CA rotation. Its longest chain sets the ingress-nginx verification depth. " +
 				"ingress-nginx (OpenSSL) verifies clients only up to a self-signed root in this Secret, so there a chain without its root is an error; " +
 				"traefik and istio take any CA here as a trust anchor, an intermediate alone included."),
-			"client_crl_pem": optional("The CRLs of the client CAs in PEM, put into the CA Secret as `ca.crl`: one from every CA in `client_ca_pem`, the root's included, " +
+			"client_crl_pem": optionalString("The CRLs of the client CAs in PEM, put into the CA Secret as `ca.crl`: one from every CA in `client_ca_pem`, the root's included, " +
 				"e.g. `\"${mtls_crl.issuing.crl_pem}${mtls_crl.root.crl_pem}\"`. ingress-nginx and istio (Envoy) check every certificate of a client's chain and refuse the client " +
 				"when a CA's CRL is missing or expired, so a missing, expired or not yet valid CRL is an error. Renew and re-apply before `next_update`. " +
 				"traefik cannot check CRLs and is refused."),
-			"verify_client": optional("Client verification in the controller's own terms: ingress-nginx `on` (default), `optional`, `optional_no_ca`; " +
+			"verify_client": optionalString("Client verification in the controller's own terms: ingress-nginx `on` (default), `optional`, `optional_no_ca`; " +
 				"traefik `RequireAndVerifyClientCert` (default), `VerifyClientCertIfGiven`, `RequireAnyClientCert`, `RequestClientCert`; istio `MUTUAL` (default), `OPTIONAL_MUTUAL`."),
 			"verify_depth": schema.Int64Attribute{
 				Optional: true,
@@ -187,7 +181,7 @@ func (d *ingressConfigDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				Optional:            true,
 				MarkdownDescription: "Pass the client certificate to the Service in a request header (ingress-nginx `ssl-client-cert`, traefik `X-Forwarded-Tls-Client-Cert`).",
 			},
-			"match_cn": optional("ingress-nginx only: `CN=` followed by a regular expression the client certificate's subject must match."),
+			"match_cn": optionalString("ingress-nginx only: `CN=` followed by a regular expression the client certificate's subject must match."),
 			"annotations": schema.MapAttribute{
 				ElementType: types.StringType, Computed: true,
 				MarkdownDescription: "Annotations for the Ingress; empty for istio.",

@@ -39,13 +39,10 @@ type mysqlClientModel struct {
 }
 
 type mysqlConfigModel struct {
+	clientCAInputs
 	Flavor                 types.String      `tfsdk:"flavor"`
 	CertificateFile        types.String      `tfsdk:"certificate_file"`
 	CertificateKeyFile     types.String      `tfsdk:"certificate_key_file"`
-	CACertificateFile      types.String      `tfsdk:"ca_certificate_file"`
-	CRLFile                types.String      `tfsdk:"crl_file"`
-	CRLsPEM                types.String      `tfsdk:"crls_pem"`
-	CAChainPEM             types.String      `tfsdk:"ca_chain_pem"`
 	TLSVersions            []string          `tfsdk:"tls_versions"`
 	RequireSecureTransport types.Bool        `tfsdk:"require_secure_transport"`
 	Users                  []mysqlUserModel  `tfsdk:"users"`
@@ -93,17 +90,14 @@ func (d *mysqlConfigDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			},
 			"certificate_file":     serverPath("The server certificate followed by its intermediate CAs (a server certificate's `fullchain_pem`), as `ssl_cert`.", true),
 			"certificate_key_file": serverPath("The server certificate's private key, unencrypted, as `ssl_key`: readable by the user the server runs as (`mysql`), and by nobody else.", true),
-			"ca_certificate_file": serverPath("The CA certificates that client certificates must chain to, every chain up to its self-signed root (the content of `ca_chain_pem`), as `ssl_ca`. "+
-				"The server also sends their names to clients as the acceptable issuers.", true),
-			"crl_file": serverPath("A PEM file with a current CRL from every CA in the client CA chain (the `crl_pem` of each CA's `mtls_crl`, concatenated), as `ssl_crl`: "+
+			"ca_certificate_file":  serverPath(clientCAFileDescription+", as `ssl_ca`. The server also sends their names to clients as the acceptable issuers.", true),
+			"crl_file": serverPath("A "+crlBundleDescription+", as `ssl_crl`: "+
 				"the server refuses a client whose certificate, or whose CA's certificate, is revoked. It reads the file at start and on `FLUSH SSL` (MariaDB) or "+
 				"`ALTER INSTANCE RELOAD TLS` (MySQL): run one after each new CRL. Unset disables revocation checking.", false),
-			"crls_pem": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "The CRLs written to `crl_file`, e.g. `\"${mtls_crl.issuing.crl_pem}${mtls_crl.root.crl_pem}\"`. Only read to check them against `ca_chain_pem`: " +
-					"a CRL signed by every CA there, none expired or not yet valid. Needs `crl_file` and `ca_chain_pem`.",
-				Validators: append(nonEmpty, stringvalidator.AlsoRequires(path.MatchRoot("crl_file"), path.MatchRoot("ca_chain_pem"))),
-			},
+			// Without the consequence the web servers' crls_pem states: the
+			// live test shows MariaDB refusing a revoked client, not what it
+			// does without a current CRL.
+			"crls_pem": crlsPEMAttribute(""),
 			"ca_chain_pem": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "The client CA certificates in PEM, as written to `ca_certificate_file`, e.g. a client certificate's `ca_chain_pem`. Only read, to check that it holds CA certificates " +
@@ -218,24 +212,15 @@ func (d *mysqlConfigDataSource) Read(ctx context.Context, req datasource.ReadReq
 		RequireSecureTransport: m.RequireSecureTransport.IsNull() || m.RequireSecureTransport.ValueBool(),
 	}
 
+	chain := m.checkClientCAChain(now,
+		"MariaDB and MySQL verify a client only up to a self-signed root in ca_certificate_file, so that file must hold the roots too.", &resp.Diagnostics)
+	// Only a rooted chain verifies client certificates here; an unrooted one
+	// is a warning, since ca_certificate_file may hold the roots.
 	var bundle *pki.TrustBundle
-	if !m.CAChainPEM.IsNull() {
-		attr := path.Root("ca_chain_pem")
-		cas, _, unrooted := inspectClientCABundle(attr, m.CAChainPEM.ValueString(), &resp.Diagnostics)
-		if len(unrooted) > 0 {
-			resp.Diagnostics.AddAttributeWarning(attr, "CA chain does not reach a root",
-				unrootedDetail("ca_chain_pem", unrooted)+" MariaDB and MySQL verify a client only up to a self-signed root in ca_certificate_file, so that file must hold the roots too.")
-		}
-		if cas != nil {
-			if !m.CRLsPEM.IsNull() {
-				inspectCRLs("crls_pem", m.CRLsPEM.ValueString(), cas, now, &resp.Diagnostics)
-			}
-			if len(unrooted) == 0 {
-				var err error
-				if bundle, err = pki.NewTrustBundle("ca_chain_pem", cas); err != nil {
-					resp.Diagnostics.AddAttributeError(attr, "Invalid CA chain", err.Error()+".")
-				}
-			}
+	if chain.cas != nil && chain.rooted {
+		var err error
+		if bundle, err = pki.NewTrustBundle("ca_chain_pem", chain.cas); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("ca_chain_pem"), "Invalid CA chain", err.Error()+".")
 		}
 	}
 

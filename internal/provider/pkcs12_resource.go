@@ -48,17 +48,15 @@ type identity struct {
 	chain []*x509.Certificate
 }
 
-type pkcs12Resource struct{}
+type pkcs12Resource struct {
+	storeResource[pkcs12Model, *pkcs12Model]
+}
 
 var (
 	_ resource.ResourceWithModifyPlan       = &pkcs12Resource{}
 	_ resource.ResourceWithValidateConfig   = &pkcs12Resource{}
 	_ resource.ResourceWithConfigValidators = &pkcs12Resource{}
 )
-
-func (r *pkcs12Resource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{writeOnlyNeedsSupport{}}
-}
 
 func NewPKCS12Resource() resource.Resource { return &pkcs12Resource{} }
 
@@ -112,24 +110,10 @@ func (r *pkcs12Resource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 		},
 	}
-	addAll(attrs, storeAttributes("archive"))
-	addAll(attrs, storeOutputs("pkcs12", "The archive, base64-encoded: PKCS#12, or a JKS keystore with `format = \""+formatJKS+"\"`. "+
-		"Marked sensitive: it holds the private key, protected only as well as `password` and `encoding` allow.", true))
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "A PKCS#12 (`.p12`, `.pfx`) archive, or a Java JKS keystore, holding a private key with its certificate chain: " +
-			"for browsers and operating systems (client certificates), Java (`javax.net.ssl.keyStore`), Windows and Azure services that take a PFX. " +
-			"Every input change replaces the archive.\n\n" + keystore.ConsumerMatrixMarkdown,
-		Attributes: attrs,
-	}
-}
-
-func (r *pkcs12Resource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var m pkcs12Model
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	validateStoreSettings(m.storeSettings, &resp.Diagnostics)
+	resp.Schema = storeSchema("archive", "A PKCS#12 (`.p12`, `.pfx`) archive, or a Java JKS keystore, holding a private key with its certificate chain: "+
+		"for browsers and operating systems (client certificates), Java (`javax.net.ssl.keyStore`), Windows and Azure services that take a PFX.", attrs,
+		storeOutputs("pkcs12", "The archive, base64-encoded: PKCS#12, or a JKS keystore with `format = \""+formatJKS+"\"`. "+
+			"Marked sensitive: it holds the private key, protected only as well as `password` and `encoding` allow.", true))
 }
 
 // ModifyPlan checks the inputs and derives friendly_name when a new archive
@@ -245,22 +229,6 @@ func (m *pkcs12Model) warnPasswordless(diags *diag.Diagnostics) {
 				"but NSS (Firefox, Chrome on Linux, pk12util) rejects it and Java loads no key from it. "+
 				"Use a password with the default encoding unless every consumer is OpenSSL or Go.")
 	}
-}
-
-// Read keeps the stored archive: rebuilding it would draw new salts and
-// show a change that is none.
-func (r *pkcs12Resource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
-
-// Update is never reached with a change, since every input replaces; it
-// only keeps the state Terraform planned.
-func (r *pkcs12Resource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m pkcs12Model
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-func (r *pkcs12Resource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
-	// Nothing exists outside Terraform state.
 }
 
 // certificates returns the leaf and the chain to store with it: the rest of

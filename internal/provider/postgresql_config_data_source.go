@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -16,12 +15,9 @@ import (
 )
 
 type postgresqlConfigModel struct {
+	clientCAInputs
 	CertificateFile           types.String              `tfsdk:"certificate_file"`
 	CertificateKeyFile        types.String              `tfsdk:"certificate_key_file"`
-	CACertificateFile         types.String              `tfsdk:"ca_certificate_file"`
-	CRLFile                   types.String              `tfsdk:"crl_file"`
-	CRLsPEM                   types.String              `tfsdk:"crls_pem"`
-	CAChainPEM                types.String              `tfsdk:"ca_chain_pem"`
 	MinProtocolVersion        types.String              `tfsdk:"min_protocol_version"`
 	Rules                     []postgresqlRuleModel     `tfsdk:"rules"`
 	IdentMaps                 []postgresqlIdentMapModel `tfsdk:"ident_maps"`
@@ -75,17 +71,13 @@ func postgresqlAuthMethodsDescription() string {
 }
 
 func (d *postgresqlConfigDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	optionalString := func(desc string, v ...validator.String) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: append([]validator.String{stringvalidator.LengthAtLeast(1)}, v...)}
-	}
+	// crl_file and crls_pem say for PostgreSQL what they say for the web servers.
+	shared := serverInputAttributes("PostgreSQL")
 	requiredPath := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{Required: true, MarkdownDescription: desc + " An absolute path on the PostgreSQL host, readable by the server's operating system user."}
 	}
 	computed := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
-	}
-	required := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Required: true, MarkdownDescription: desc, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
 	}
 	protocols := []string{render.TLSv12, render.TLSv13}
 	resp.Schema = schema.Schema{
@@ -97,15 +89,9 @@ func (d *postgresqlConfigDataSource) Schema(_ context.Context, _ datasource.Sche
 			"certificate_file": requiredPath("The server certificate followed by its intermediate CAs (a server certificate's `fullchain_pem`), rendered as `ssl_cert_file`."),
 			"certificate_key_file": requiredPath("The server certificate's private key, rendered as `ssl_key_file`. " +
 				"PostgreSQL refuses to start unless the file is owned by the server's user with mode 0600 (or less), or owned by root with mode 0640 and the server's group."),
-			"ca_certificate_file": requiredPath("The CA certificates that client certificates must chain to, every chain up to its self-signed root (the content of `ca_chain_pem`), rendered as `ssl_ca_file`. " +
-				"Setting it makes the server ask clients for a certificate."),
-			"crl_file": optionalString("An absolute path to a PEM file with a current CRL from every CA in the client CA chain (the `crl_pem` of each CA's `mtls_crl`, concatenated), rendered as `ssl_crl_file`. " +
-				"PostgreSQL checks every certificate of a client's chain against its issuer's CRL and refuses the client when one of those CRLs is missing or expired, " +
-				"so the file must hold one CRL per CA, the root's included. PostgreSQL reads it at start and reload only: reload after each new CRL. Unset disables revocation checking."),
-			"crls_pem": optionalString("The CRLs written to `crl_file`, e.g. `\"${mtls_crl.issuing.crl_pem}${mtls_crl.root.crl_pem}\"`. Only read to check them against `ca_chain_pem`: "+
-				"a CRL signed by every CA there, none expired or not yet valid, since PostgreSQL would refuse every client of a CA whose CRL is missing or expired. "+
-				"Needs `crl_file` and `ca_chain_pem`.",
-				stringvalidator.AlsoRequires(path.MatchRoot("crl_file"), path.MatchRoot("ca_chain_pem"))),
+			"ca_certificate_file": requiredPath(clientCAFileDescription + ", rendered as `ssl_ca_file`. Setting it makes the server ask clients for a certificate."),
+			"crl_file":            shared["crl_file"],
+			"crls_pem":            shared["crls_pem"],
 			"ca_chain_pem": optionalString("The client CA certificates in PEM, as written to `ca_certificate_file`: the CA that issues client certificates and the CAs above it, " +
 				"e.g. a client certificate's `ca_chain_pem`, or several such chains side by side. Only read to check that it holds CA certificates, that every chain ends in its root " +
 				"(a warning otherwise: PostgreSQL needs the root in `ca_certificate_file`, which the provider does not read), that its longest chain fits OpenSSL's default verification depth of 100, " +
@@ -118,12 +104,12 @@ func (d *postgresqlConfigDataSource) Schema(_ context.Context, _ datasource.Sche
 					"so the same database, role and address are refused without TLS whatever later lines of `pg_hba.conf` allow. Every rule needs a client certificate.",
 				Validators: []validator.List{listvalidator.SizeAtLeast(1)},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"database": required("A database name, or one of the keywords `all`, `sameuser`, `samerole`, `replication`. Any other value is written quoted, as one literal name " +
+					"database": requiredString("A database name, or one of the keywords `all`, `sameuser`, `samerole`, `replication`. Any other value is written quoted, as one literal name " +
 						"(`\"ALL\"` is a database called ALL); a comma (a list), a leading `@` (a file) or `/` (a regular expression in PostgreSQL 16) is refused: write one rule per database."),
-					"user": required("A role name, `all`, or `+group` for the members of role `group` (a plain name: letters, digits, `_` and `$`). " +
+					"user": requiredString("A role name, `all`, or `+group` for the members of role `group` (a plain name: letters, digits, `_` and `$`). " +
 						"Any other value is written quoted, as one literal name; a comma, a leading `@` or `/` is refused. With `auth_method = \"cert\"` and no `map`, " +
 						"a client certificate's common name must be this role."),
-					"address": required("Where clients connect from: a CIDR range (`10.0.0.0/8`, `::1/128`), an IP address (one host), a host name, a `.example.com` domain suffix, " +
+					"address": requiredString("Where clients connect from: a CIDR range (`10.0.0.0/8`, `::1/128`), an IP address (one host), a host name, a `.example.com` domain suffix, " +
 						"or `all`, `samehost`, `samenet`. Host names need forward and reverse DNS that agree, as PostgreSQL checks both."),
 					"auth_method": optionalString("How the role is authenticated: "+postgresqlAuthMethodsDescription()+". Defaults to `cert`. "+
 						"Neither lets a client in without a certificate.", stringvalidator.OneOf(render.PostgreSQLAuthMethodNames()...)),
@@ -135,10 +121,10 @@ func (d *postgresqlConfigDataSource) Schema(_ context.Context, _ datasource.Sche
 				Optional:            true,
 				MarkdownDescription: "The lines of `pg_ident.conf`: each lets certificates of one common name (or matching a regular expression) log in as one role through the rules whose `map` names it.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"map": required("The map name, as a rule's `map` names it: letters, digits and `_`."),
-					"certificate_name": required("The client certificate's common name, or a regular expression after `/` (e.g. `/^(.*)@example\\.com$`) matched against it. " +
+					"map": requiredString("The map name, as a rule's `map` names it: letters, digits and `_`."),
+					"certificate_name": requiredString("The client certificate's common name, or a regular expression after `/` (e.g. `/^(.*)@example\\.com$`) matched against it. " +
 						"Anchor an expression with `^` and `$`: it is matched anywhere in the name otherwise, which is a warning."),
-					"role": required("The role that certificate may log in as; `\\1` stands for the first parenthesized group of a regular expression in `certificate_name`."),
+					"role": requiredString("The role that certificate may log in as; `\\1` stands for the first parenthesized group of a regular expression in `certificate_name`."),
 				}},
 			},
 			"host": optionalString("The host name (or IP address) clients connect to, as the server certificate names it; `sslmode=verify-full` checks it. Only for `connection_string`."),
@@ -189,17 +175,8 @@ func (d *postgresqlConfigDataSource) Read(ctx context.Context, req datasource.Re
 			Map: im.Map.ValueString(), CertificateName: im.CertificateName.ValueString(), Role: im.Role.ValueString(),
 		})
 	}
-	if !m.CAChainPEM.IsNull() {
-		cas, depth, unrooted := inspectClientCABundle(path.Root("ca_chain_pem"), m.CAChainPEM.ValueString(), &resp.Diagnostics)
-		in.CAChainDepth = depth
-		if len(unrooted) > 0 {
-			resp.Diagnostics.AddAttributeWarning(path.Root("ca_chain_pem"), "CA chain does not reach a root",
-				unrootedDetail("ca_chain_pem", unrooted)+" PostgreSQL verifies a client only up to a self-signed root in ca_certificate_file, so that file must hold the roots too.")
-		}
-		if !m.CRLsPEM.IsNull() && cas != nil {
-			inspectCRLs("crls_pem", m.CRLsPEM.ValueString(), cas, d.clock(), &resp.Diagnostics)
-		}
-	}
+	in.CAChainDepth = m.checkClientCAChain(d.clock(),
+		"PostgreSQL verifies a client only up to a self-signed root in ca_certificate_file, so that file must hold the roots too.", &resp.Diagnostics).depth
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"crypto/x509"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -20,18 +21,15 @@ import (
 // serverInputsModel holds the inputs that mtls_apache_config and
 // mtls_nginx_config share; each data source embeds it next to its outputs.
 type serverInputsModel struct {
+	clientCAInputs
 	ServerName            types.String `tfsdk:"server_name"`
 	ServerAliases         []string     `tfsdk:"server_aliases"`
 	ListenAddress         types.String `tfsdk:"listen_address"`
 	Listen                types.Int64  `tfsdk:"listen"`
 	CertificateFile       types.String `tfsdk:"certificate_file"`
 	CertificateKeyFile    types.String `tfsdk:"certificate_key_file"`
-	CACertificateFile     types.String `tfsdk:"ca_certificate_file"`
-	CRLFile               types.String `tfsdk:"crl_file"`
-	CRLsPEM               types.String `tfsdk:"crls_pem"`
 	VerifyClient          types.String `tfsdk:"verify_client"`
 	VerifyDepth           types.Int64  `tfsdk:"verify_depth"`
-	CAChainPEM            types.String `tfsdk:"ca_chain_pem"`
 	Protocols             []string     `tfsdk:"protocols"`
 	ForwardClientIdentity types.Bool   `tfsdk:"forward_client_identity"`
 	ProxyPass             types.String `tfsdk:"proxy_pass"`
@@ -60,49 +58,99 @@ func (m *serverInputsModel) serverInput(now time.Time, diags *diag.Diagnostics) 
 		DocumentRoot:          m.DocumentRoot.ValueString(),
 		Locations:             m.Locations,
 	}
-	in.CAChainDepth = checkClientCAChain(m.CAChainPEM, m.CRLsPEM, now,
-		"Apache and nginx verify a client only up to a self-signed root in ca_certificate_file, so that file must hold the roots too; the depth counts one more CA for each missing one.", diags)
+	in.CAChainDepth = m.checkClientCAChain(now,
+		"Apache and nginx verify a client only up to a self-signed root in ca_certificate_file, so that file must hold the roots too; the depth counts one more CA for each missing one.", diags).depth
 	return in
+}
+
+// clientCAInputs are the client CA inputs of the server configurations:
+// each model embeds them, and each schema describes them for its server.
+type clientCAInputs struct {
+	CACertificateFile types.String `tfsdk:"ca_certificate_file"`
+	CRLFile           types.String `tfsdk:"crl_file"`
+	CRLsPEM           types.String `tfsdk:"crls_pem"`
+	CAChainPEM        types.String `tfsdk:"ca_chain_pem"`
+}
+
+// clientCAChain is what checkClientCAChain found in ca_chain_pem.
+type clientCAChain struct {
+	cas    []*x509.Certificate // nil when ca_chain_pem is unset or invalid
+	depth  int                 // CA certificates in its longest chain
+	rooted bool                // every chain ends in its self-signed root
 }
 
 // checkClientCAChain checks ca_chain_pem, when given, and counts its
 // longest chain; crls_pem is checked against it at now. unrootedAdvice ends
 // the warning about a chain without its root.
-func checkClientCAChain(chainPEM, crlsPEM types.String, now time.Time, unrootedAdvice string, diags *diag.Diagnostics) (depth int) {
-	if chainPEM.IsNull() {
-		return 0
+func (c clientCAInputs) checkClientCAChain(now time.Time, unrootedAdvice string, diags *diag.Diagnostics) clientCAChain {
+	if c.CAChainPEM.IsNull() {
+		return clientCAChain{}
 	}
-	cas, depth, unrooted := inspectClientCABundle(path.Root("ca_chain_pem"), chainPEM.ValueString(), diags)
+	cas, depth, unrooted := inspectClientCABundle(path.Root("ca_chain_pem"), c.CAChainPEM.ValueString(), diags)
 	if len(unrooted) > 0 {
 		// Only a warning: the servers read ca_certificate_file, which may
 		// hold the roots although ca_chain_pem, only counted, does not.
 		diags.AddAttributeWarning(path.Root("ca_chain_pem"), "CA chain does not reach a root", unrootedDetail("ca_chain_pem", unrooted)+" "+unrootedAdvice)
 	}
-	if !crlsPEM.IsNull() && cas != nil {
-		inspectCRLs("crls_pem", crlsPEM.ValueString(), cas, now, diags)
+	if !c.CRLsPEM.IsNull() && cas != nil {
+		inspectCRLs("crls_pem", c.CRLsPEM.ValueString(), cas, now, diags)
 	}
-	return depth
+	return clientCAChain{cas: cas, depth: depth, rooted: len(unrooted) == 0}
 }
+
+// clientCAFileDescription begins each description of ca_certificate_file;
+// the consumer adds how it renders the file.
+const clientCAFileDescription = "The CA certificates that client certificates must chain to, every chain up to its self-signed root (the content of `ca_chain_pem`)"
+
+// crlBundleDescription is what crl_file holds, for every consumer.
+const crlBundleDescription = "PEM file with a current CRL from every CA in the client CA chain (the `crl_pem` of each CA's `mtls_crl`, concatenated)"
 
 // crlFileDescription says how each server checks crl_file.
 var crlFileDescription = map[string]string{
-	"Apache": "An absolute path to a PEM file with a current CRL from every CA in the client CA chain (the `crl_pem` of each CA's `mtls_crl`, concatenated), " +
+	"Apache": "An absolute path to a " + crlBundleDescription + ", " +
 		"rendered as `SSLCARevocationFile` with `SSLCARevocationCheck chain`: every certificate of a client's chain is checked against its issuer's CRL, " +
 		"and a client is refused when one of those CRLs is missing or expired. That fails closed, which is what revocation is for; " +
 		"`leaf` would miss a revoked intermediate and `no_crl_for_cert_ok` would let clients in whenever their CA's CRL is missing, so neither is offered.",
-	"HAProxy": "An absolute path to a PEM file with a current CRL from every CA in the client CA chain (the `crl_pem` of each CA's `mtls_crl`, concatenated), rendered as `crl-file` on the bind line. " +
+	"HAProxy": "An absolute path to a " + crlBundleDescription + ", rendered as `crl-file` on the bind line. " +
 		"HAProxy checks every certificate of a client's chain against its issuer's CRL and refuses the client when one of those CRLs is missing or expired, " +
 		"so the file must hold one CRL per CA, the root's included.",
-	"nginx": "An absolute path to a PEM file with a current CRL from every CA in the client CA chain (the `crl_pem` of each CA's `mtls_crl`, concatenated), rendered as `ssl_crl`. " +
+	"nginx": "An absolute path to a " + crlBundleDescription + ", rendered as `ssl_crl`. " +
 		"nginx always checks every certificate of a client's chain against its issuer's CRL and refuses the client when one of those CRLs is missing or expired, " +
+		"so the file must hold one CRL per CA, the root's included.",
+	"PostgreSQL": "An absolute path to a " + crlBundleDescription + ", rendered as `ssl_crl_file`. " +
+		"PostgreSQL checks every certificate of a client's chain against its issuer's CRL and refuses the client when one of those CRLs is missing or expired, " +
 		"so the file must hold one CRL per CA, the root's included.",
 }
 
-// serverInputAttributes is the input half of the Apache and nginx schemas.
+// optionalString and requiredString are the non-empty string attributes of
+// the configuration data sources: an empty value would render a broken line.
+func optionalString(desc string, v ...validator.String) schema.StringAttribute {
+	return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: append([]validator.String{stringvalidator.LengthAtLeast(1)}, v...)}
+}
+
+func requiredString(desc string) schema.StringAttribute {
+	return schema.StringAttribute{Required: true, MarkdownDescription: desc, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
+}
+
+// crlsPEMAttribute is crls_pem; consequence, after "none expired or not yet
+// valid", says what the server would do with a missing or expired CRL,
+// where the consumer's description says it.
+func crlsPEMAttribute(consequence string) schema.StringAttribute {
+	return optionalString("The CRLs written to `crl_file`, e.g. `\"${mtls_crl.issuing.crl_pem}${mtls_crl.root.crl_pem}\"`. Only read to check them against `ca_chain_pem`: "+
+		"a CRL signed by every CA there, none expired or not yet valid"+consequence+". Needs `crl_file` and `ca_chain_pem`.",
+		stringvalidator.AlsoRequires(path.MatchRoot("crl_file"), path.MatchRoot("ca_chain_pem")))
+}
+
+// refusesWithoutCRL is the consequence crls_pem states for a server that
+// checks the whole chain against its CRLs.
+func refusesWithoutCRL(serverKind string) string {
+	return ", since " + serverKind + " would refuse every client of a CA whose CRL is missing or expired"
+}
+
+// serverInputAttributes is the input half of the Apache and nginx schemas;
+// mtls_haproxy_config and mtls_postgresql_config take from it the
+// attributes that say the same for them.
 func serverInputAttributes(serverKind string) map[string]schema.Attribute {
-	optionalString := func(desc string, v ...validator.String) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: append([]validator.String{stringvalidator.LengthAtLeast(1)}, v...)}
-	}
 	requiredPath := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{Required: true, MarkdownDescription: desc + " An absolute path on the " + serverKind + " host."}
 	}
@@ -128,12 +176,9 @@ func serverInputAttributes(serverKind string) map[string]schema.Attribute {
 		},
 		"certificate_file":     requiredPath("The server certificate followed by its intermediate CAs (a server certificate's `fullchain_pem`)."),
 		"certificate_key_file": requiredPath("The server certificate's private key."),
-		"ca_certificate_file":  requiredPath("The CA certificates that client certificates must chain to, every chain up to its self-signed root (the content of `ca_chain_pem`)."),
+		"ca_certificate_file":  requiredPath(clientCAFileDescription + "."),
 		"crl_file":             optionalString(crlFileDescription[serverKind] + " " + serverKind + " reads it at start and reload only: reload after each new CRL. Unset disables revocation checking."),
-		"crls_pem": optionalString("The CRLs written to `crl_file`, e.g. `\"${mtls_crl.issuing.crl_pem}${mtls_crl.root.crl_pem}\"`. Only read to check them against `ca_chain_pem`: "+
-			"a CRL signed by every CA there, none expired or not yet valid, since "+serverKind+" would refuse every client of a CA whose CRL is missing or expired. "+
-			"Needs `crl_file` and `ca_chain_pem`.",
-			stringvalidator.AlsoRequires(path.MatchRoot("crl_file"), path.MatchRoot("ca_chain_pem"))),
+		"crls_pem":             crlsPEMAttribute(refusesWithoutCRL(serverKind)),
 		"verify_client": optionalString("How client certificates are checked: "+mdList(verifyModes)+". "+
 			"`require` (the default) refuses clients without a valid certificate; `optional` lets them in and protects only `locations`; "+
 			"`optional_no_ca` accepts certificates from any issuer without verifying them.", stringvalidator.OneOf(verifyModes...)),

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -24,8 +25,9 @@ import (
 )
 
 // What mtls_pkcs12 and mtls_truststore share: the container format, its
-// protection (encoding and password), certificate parsing and the
-// base64/SHA-256 outputs of the stored file.
+// protection (encoding and password), certificate parsing, the base64/SHA-256
+// outputs of the stored file, and a lifecycle in which every input change
+// replaces the store and nothing exists outside the state.
 
 // Store formats; the strings are the public interface of the format attribute.
 const (
@@ -47,6 +49,61 @@ type storeSettings struct {
 }
 
 func (s storeSettings) jks() bool { return s.Format.ValueString() == formatJKS }
+
+// settings is promoted to each model that embeds storeSettings, for
+// storeResource.
+func (s storeSettings) settings() storeSettings { return s }
+
+// storeModel is implemented by the pointer to each store resource's model.
+type storeModel[M any] interface {
+	*M
+	settings() storeSettings
+}
+
+// storeResource holds the methods mtls_pkcs12 and mtls_truststore share;
+// each embeds it next to its own Metadata, Schema, ModifyPlan and Create.
+type storeResource[M any, P storeModel[M]] struct{}
+
+func (r *storeResource[M, P]) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{writeOnlyNeedsSupport{}}
+}
+
+func (r *storeResource[M, P]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m M
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	validateStoreSettings(P(&m).settings(), &resp.Diagnostics)
+}
+
+// Read keeps the stored file: rebuilding it would draw new salts and show a
+// change that is none.
+func (r *storeResource[M, P]) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+// Update is never reached with a change, since every input replaces; it
+// only keeps the state Terraform planned.
+func (r *storeResource[M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *storeResource[M, P]) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+	// Nothing exists outside Terraform state.
+}
+
+// storeSchema completes a store's schema: attrs, the shared settings, the
+// outputs, and after summary the replacement rule and the consumer matrix.
+// what names the store, "archive" or "truststore".
+func storeSchema(what, summary string, attrs, outputs map[string]schema.Attribute) schema.Schema {
+	addAll(attrs, storeAttributes(what))
+	addAll(attrs, outputs)
+	return schema.Schema{
+		MarkdownDescription: summary + " Every input change replaces the " + what + ".\n\n" + keystore.ConsumerMatrixMarkdown,
+		Attributes:          attrs,
+	}
+}
 
 // storeAttributes are format, password and encoding; what describes the
 // container, "archive" or "truststore", words the descriptions.

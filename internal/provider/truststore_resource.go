@@ -30,17 +30,15 @@ type truststoreModel struct {
 	TruststoreSHA256 types.String `tfsdk:"truststore_sha256"`
 }
 
-type truststoreResource struct{}
+type truststoreResource struct {
+	storeResource[truststoreModel, *truststoreModel]
+}
 
 var (
 	_ resource.ResourceWithModifyPlan       = &truststoreResource{}
 	_ resource.ResourceWithValidateConfig   = &truststoreResource{}
 	_ resource.ResourceWithConfigValidators = &truststoreResource{}
 )
-
-func (r *truststoreResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{writeOnlyNeedsSupport{}}
-}
 
 func NewTruststoreResource() resource.Resource { return &truststoreResource{} }
 
@@ -73,24 +71,10 @@ func (r *truststoreResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 		},
 	}
-	addAll(attrs, storeAttributes("truststore"))
-	addAll(attrs, storeOutputs("truststore", "The truststore, base64-encoded: PKCS#12 or JKS as `format` says. "+
-		"Not marked sensitive: it holds only public certificates, and the password guards their integrity rather than a secret.", false))
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "A truststore: trusted CA certificates in PKCS#12 or Java JKS, with no private key. " +
-			"Certificates are marked trusted the way `keytool` marks them, so Java (`javax.net.ssl.trustStore`, Kafka, Elasticsearch, Tomcat) loads each as a `trustedCertEntry`. " +
-			"Every input change replaces the truststore.\n\n" + keystore.ConsumerMatrixMarkdown,
-		Attributes: attrs,
-	}
-}
-
-func (r *truststoreResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var m truststoreModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	validateStoreSettings(m.storeSettings, &resp.Diagnostics)
+	resp.Schema = storeSchema("truststore", "A truststore: trusted CA certificates in PKCS#12 or Java JKS, with no private key. "+
+		"Certificates are marked trusted the way `keytool` marks them, so Java (`javax.net.ssl.trustStore`, Kafka, Elasticsearch, Tomcat) loads each as a `trustedCertEntry`.", attrs,
+		storeOutputs("truststore", "The truststore, base64-encoded: PKCS#12 or JKS as `format` says. "+
+			"Not marked sensitive: it holds only public certificates, and the password guards their integrity rather than a secret.", false))
 }
 
 // ModifyPlan resolves entry_aliases and checks the inputs when a new
@@ -104,11 +88,7 @@ func (r *truststoreResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if resp.Diagnostics.HasError() || !listKnown(plan.CertsPEM) || !listKnown(plan.Aliases) || plan.Format.IsUnknown() {
 		return
 	}
-	entries := plan.entries(ctx, &resp.Diagnostics)
-	if entries == nil {
-		return
-	}
-	aliases := plan.resolveAliases(entries, &resp.Diagnostics)
+	entries, aliases := plan.aliasedEntries(ctx, &resp.Diagnostics)
 	if aliases == nil {
 		return
 	}
@@ -128,11 +108,7 @@ func (r *truststoreResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	entries := m.entries(ctx, &resp.Diagnostics)
-	if entries == nil {
-		return
-	}
-	aliases := m.resolveAliases(entries, &resp.Diagnostics)
+	entries, aliases := m.aliasedEntries(ctx, &resp.Diagnostics)
 	if aliases == nil {
 		return
 	}
@@ -149,20 +125,6 @@ func (r *truststoreResource) Create(ctx context.Context, req resource.CreateRequ
 	m.EntryAliases = stringListValue(aliases)
 	m.TruststoreBase64, m.TruststoreSHA256, m.ID = file.base64, file.sha256, file.sha256
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// Read keeps the stored truststore: rebuilding it would draw new salts.
-func (r *truststoreResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
-
-// Update is never reached with a change, since every input replaces.
-func (r *truststoreResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m truststoreModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-func (r *truststoreResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
-	// Nothing exists outside Terraform state.
 }
 
 // entries parses every certificate of certs_pem and pairs it with its
@@ -191,6 +153,16 @@ func (m *truststoreModel) entries(ctx context.Context, diags *diag.Diagnostics) 
 		}
 	}
 	return entries
+}
+
+// aliasedEntries is entries with the alias each gets (resolveAliases), at
+// plan and at create alike; both are nil after an error.
+func (m *truststoreModel) aliasedEntries(ctx context.Context, diags *diag.Diagnostics) ([]keystore.TrustedEntry, []string) {
+	entries := m.entries(ctx, diags)
+	if entries == nil {
+		return nil, nil
+	}
+	return entries, m.resolveAliases(entries, diags)
 }
 
 // resolveAliases is the alias each entry gets, as Java will list it.
