@@ -28,6 +28,7 @@ func (m *apacheConfigModel) setRendered(block, directives string) {
 
 var apacheFlavor = serverFlavor{
 	typeName:   "apache_config",
+	newModel:   func() serverConfigModel { return &apacheConfigModel{} },
 	serverKind: "Apache",
 	summary: "Renders an Apache httpd 2.4 mod_ssl virtual host that requires client certificates. " +
 		"Nothing is written to disk: put `virtual_host` into a file under the Apache configuration directory, next to the certificate files it names.",
@@ -45,5 +46,5 @@ var apacheFlavor = serverFlavor{
 }
 
 func NewApacheConfigDataSource() datasource.DataSource {
-	return &serverConfigDataSource[apacheConfigModel, *apacheConfigModel]{flavor: apacheFlavor}
+	return &serverConfigDataSource{flavor: apacheFlavor}
 }

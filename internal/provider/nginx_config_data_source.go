@@ -26,6 +26,7 @@ func (m *nginxConfigModel) setRendered(block, directives string) {
 
 var nginxFlavor = serverFlavor{
 	typeName:   "nginx_config",
+	newModel:   func() serverConfigModel { return &nginxConfigModel{} },
 	serverKind: "nginx",
 	summary: "Renders an nginx `server` block that requires client certificates. " +
 		"Nothing is written to disk: put `server_block` into a file included from the `http` context, next to the certificate files it names.",
@@ -37,5 +38,5 @@ var nginxFlavor = serverFlavor{
 }
 
 func NewNginxConfigDataSource() datasource.DataSource {
-	return &serverConfigDataSource[nginxConfigModel, *nginxConfigModel]{flavor: nginxFlavor}
+	return &serverConfigDataSource{flavor: nginxFlavor}
 }

@@ -49,7 +49,7 @@ type identity struct {
 }
 
 type pkcs12Resource struct {
-	storeResource[pkcs12Model, *pkcs12Model]
+	storeResource
 }
 
 var (
@@ -58,7 +58,9 @@ var (
 	_ resource.ResourceWithConfigValidators = &pkcs12Resource{}
 )
 
-func NewPKCS12Resource() resource.Resource { return &pkcs12Resource{} }
+func NewPKCS12Resource() resource.Resource {
+	return &pkcs12Resource{storeResource{newModel: func() storeModel { return &pkcs12Model{} }}}
+}
 
 func (r *pkcs12Resource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_pkcs12"

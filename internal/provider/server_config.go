@@ -224,11 +224,12 @@ type serverFlavor struct {
 	directivesDescription string
 	// extraAttributes are inputs of this flavor alone.
 	extraAttributes map[string]schema.Attribute
+	// newModel returns an empty model of the data source, a pointer to its struct.
+	newModel func() serverConfigModel
 }
 
 // serverConfigModel is implemented by the pointer to each flavor's model.
-type serverConfigModel[M any] interface {
-	*M
+type serverConfigModel interface {
 	inputs() *serverInputsModel
 	// render renders in with the flavor's own inputs from the model.
 	render(in render.ServerInput) (block, directives string, warnings []render.Warning, err error)
@@ -237,20 +238,20 @@ type serverConfigModel[M any] interface {
 
 // serverConfigDataSource renders a server configuration; its flavor decides
 // which server.
-type serverConfigDataSource[M any, P serverConfigModel[M]] struct {
+type serverConfigDataSource struct {
 	clocked
 	flavor serverFlavor
 }
 
-func (d *serverConfigDataSource[M, P]) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
+func (d *serverConfigDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
 	d.configureClock(req.ProviderData)
 }
 
-func (d *serverConfigDataSource[M, P]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+func (d *serverConfigDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + d.flavor.typeName
 }
 
-func (d *serverConfigDataSource[M, P]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *serverConfigDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := serverInputAttributes(d.flavor.serverKind)
 	for name, attr := range d.flavor.extraAttributes {
 		attrs[name] = attr
@@ -260,20 +261,20 @@ func (d *serverConfigDataSource[M, P]) Schema(_ context.Context, _ datasource.Sc
 	resp.Schema = schema.Schema{MarkdownDescription: d.flavor.summary, Attributes: attrs}
 }
 
-func (d *serverConfigDataSource[M, P]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m M
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+func (d *serverConfigDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	m := d.flavor.newModel()
+	resp.Diagnostics.Append(req.Config.Get(ctx, m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	in := P(&m).inputs().serverInput(d.clock(), &resp.Diagnostics)
+	in := m.inputs().serverInput(d.clock(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	block, directives, warnings, err := P(&m).render(in)
+	block, directives, warnings, err := m.render(in)
 	if addRenderDiagnostics(&resp.Diagnostics, warnings, err); resp.Diagnostics.HasError() {
 		return
 	}
-	P(&m).setRendered(block, directives)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	m.setRendered(block, directives)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }

@@ -55,41 +55,41 @@ func (s storeSettings) jks() bool { return s.Format.ValueString() == formatJKS }
 func (s storeSettings) settings() storeSettings { return s }
 
 // storeModel is implemented by the pointer to each store resource's model.
-type storeModel[M any] interface {
-	*M
+type storeModel interface {
 	settings() storeSettings
 }
 
 // storeResource holds the methods mtls_pkcs12 and mtls_truststore share;
 // each embeds it next to its own Metadata, Schema, ModifyPlan and Create.
-type storeResource[M any, P storeModel[M]] struct{}
+type storeResource struct {
+	// newModel returns an empty model of the resource, a pointer to its struct.
+	newModel func() storeModel
+}
 
-func (r *storeResource[M, P]) ConfigValidators(context.Context) []resource.ConfigValidator {
+func (r *storeResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{writeOnlyNeedsSupport{}}
 }
 
-func (r *storeResource[M, P]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var m M
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+func (r *storeResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	m := r.newModel()
+	resp.Diagnostics.Append(req.Config.Get(ctx, m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	validateStoreSettings(P(&m).settings(), &resp.Diagnostics)
+	validateStoreSettings(m.settings(), &resp.Diagnostics)
 }
 
 // Read keeps the stored file: rebuilding it would draw new salts and show a
 // change that is none.
-func (r *storeResource[M, P]) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+func (r *storeResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 
 // Update is never reached with a change, since every input replaces; it
 // only keeps the state Terraform planned.
-func (r *storeResource[M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+func (r *storeResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.State.Raw = req.Plan.Raw
 }
 
-func (r *storeResource[M, P]) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+func (r *storeResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
 	// Nothing exists outside Terraform state.
 }
 

@@ -31,7 +31,7 @@ type truststoreModel struct {
 }
 
 type truststoreResource struct {
-	storeResource[truststoreModel, *truststoreModel]
+	storeResource
 }
 
 var (
@@ -40,7 +40,9 @@ var (
 	_ resource.ResourceWithConfigValidators = &truststoreResource{}
 )
 
-func NewTruststoreResource() resource.Resource { return &truststoreResource{} }
+func NewTruststoreResource() resource.Resource {
+	return &truststoreResource{storeResource{newModel: func() storeModel { return &truststoreModel{} }}}
+}
 
 func (r *truststoreResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_truststore"

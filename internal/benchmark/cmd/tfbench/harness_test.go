@@ -88,3 +88,40 @@ func TestAccHarness(t *testing.T) {
 		t.Errorf("the floor's own ratio is %s, want 1.00", got)
 	}
 }
+
+// TestAccDetectEngineIgnoresCallersCLIConfig: on a machine whose
+// TF_CLI_CONFIG_FILE names a missing file, OpenTofu prints a warning before
+// its version JSON; the benchmark must still recognise every CLI rather than
+// skip it.
+func TestAccDetectEngineIgnoresCallersCLIConfig(t *testing.T) {
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if os.Getenv("TF_ACC") == "" || cli == "" {
+		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH (make testacc does)")
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clis := []string{cli}
+	if tofu := filepath.Join(root, ".bin", "tofu"); fileExists(tofu) {
+		clis = append(clis, tofu)
+	} else {
+		t.Logf("without OpenTofu: %s is not built (make opentofu)", tofu)
+	}
+	t.Setenv("TF_CLI_CONFIG_FILE", filepath.Join(t.TempDir(), "missing.tfrc"))
+	for _, c := range clis {
+		e, err := detectEngine(c)
+		if err != nil {
+			t.Errorf("detectEngine(%s): %v", c, err)
+			continue
+		}
+		if !strings.Contains(e.label, ".") {
+			t.Errorf("detectEngine(%s) = %q: no version", c, e.label)
+		}
+	}
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}

@@ -95,7 +95,11 @@ func detectEngine(path string) (engine, error) {
 	if _, err := os.Stat(abs); err != nil {
 		return engine{}, fmt.Errorf("not installed (%v)", err)
 	}
-	out, err := exec.Command(abs, "version", "-json").Output()
+	// The caller's CLI configuration may name a missing file, which OpenTofu
+	// warns about on stdout, so the version runs with none, like the runs.
+	version := exec.Command(abs, "version", "-json")
+	version.Env = cliEnv(os.DevNull)
+	out, err := version.Output()
 	if err != nil {
 		return engine{}, fmt.Errorf("%s version -json: %v", abs, err)
 	}
