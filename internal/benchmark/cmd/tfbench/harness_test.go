@@ -16,14 +16,7 @@ import (
 // provider processes, and the table lands in its section with the floor as
 // the baseline. hashicorp/tls joins when make tls-provider has built it.
 func TestAccHarness(t *testing.T) {
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if os.Getenv("TF_ACC") == "" || cli == "" {
-		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH (make testacc does)")
-	}
-	root, err := moduleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cli, root := acceptanceCLI(t)
 	providers := []string{"floor", "mtls"}
 	tlsProvider := filepath.Join(root, defaultTLSProvider)
 	if _, err := os.Stat(tlsProvider); err == nil {
@@ -94,14 +87,7 @@ func TestAccHarness(t *testing.T) {
 // its version JSON; the benchmark must still recognise every CLI rather than
 // skip it.
 func TestAccDetectEngineIgnoresCallersCLIConfig(t *testing.T) {
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if os.Getenv("TF_ACC") == "" || cli == "" {
-		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH (make testacc does)")
-	}
-	root, err := moduleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cli, root := acceptanceCLI(t)
 	clis := []string{cli}
 	if tofu := filepath.Join(root, ".bin", "tofu"); fileExists(tofu) {
 		clis = append(clis, tofu)
@@ -124,4 +110,19 @@ func TestAccDetectEngineIgnoresCallersCLIConfig(t *testing.T) {
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// acceptanceCLI skips outside acceptance tests, and gives the CLI they run
+// on and the module root.
+func acceptanceCLI(t *testing.T) (cli, root string) {
+	t.Helper()
+	cli = os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if os.Getenv("TF_ACC") == "" || cli == "" {
+		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH (make testacc does)")
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cli, root
 }
