@@ -13,7 +13,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/mtlsforge/terraform-provider-mtls/internal/pki"
 )
@@ -89,21 +91,27 @@ func checkIssuerChange(ctx context.Context, req resource.ModifyPlanRequest, diag
 	if diags.HasError() || !known(certPEM) || !key.known() {
 		return
 	}
-	if !key.writeOnly() && sameInState(ctx, req, diags, "ca_private_key_pem", "ca_private_key_passphrase") {
+	if !key.writeOnly() && sameInState(req.Plan, req.State, "ca_private_key_pem", "ca_private_key_passphrase") {
 		return
 	}
 	_, errs := key.issuer(certPEM.ValueString())
 	addFieldErrors(diags, errs)
 }
 
-// sameInState tells whether the named string attributes are planned as
-// they are in state.
-func sameInState(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics, names ...string) bool {
+// sameInState tells whether the named attributes are planned as they are
+// in state. It compares the raw values, so it serves attributes of any type
+// without reading them through the schema.
+func sameInState(plan tfsdk.Plan, state tfsdk.State, names ...string) bool {
 	for _, name := range names {
-		var planned, stored types.String
-		diags.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
-		diags.Append(req.State.GetAttribute(ctx, path.Root(name), &stored)...)
-		if !planned.Equal(stored) {
+		at := tftypes.NewAttributePath().WithAttributeName(name)
+		planned, _, errPlanned := tftypes.WalkAttributePath(plan.Raw, at)
+		stored, _, errStored := tftypes.WalkAttributePath(state.Raw, at)
+		if errPlanned != nil || errStored != nil {
+			return false
+		}
+		p, okPlanned := planned.(tftypes.Value)
+		s, okStored := stored.(tftypes.Value)
+		if !okPlanned || !okStored || !p.Equal(s) {
 			return false
 		}
 	}
@@ -163,15 +171,13 @@ func (r *certificateResource) planCreate(ctx context.Context, p, config modelPar
 // ready_for_renewal because it needs the provider's clock, which tests move
 // and which resources receive only at Configure.
 func (r *certificateResource) planRenewal(ctx context.Context, req resource.ModifyPlanRequest, early types.Int64, resp *resource.ModifyPlanResponse) {
-	var notAfter types.String
 	var stored types.Bool
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("not_after"), &notAfter)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("ready_for_renewal"), &stored)...)
+	due := r.dueForRenewal(ctx, req.State, early.ValueInt64(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	t, err := time.Parse(time.RFC3339, notAfter.ValueString())
-	if err != nil || !readyForRenewal(r.clock(), t, early.ValueInt64()) {
+	if !due {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("ready_for_renewal"), false)...)
 		return
 	}
@@ -179,6 +185,16 @@ func (r *certificateResource) planRenewal(ctx context.Context, req resource.Modi
 	// the planned flag is set opposite to the stored one.
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("ready_for_renewal"), !stored.ValueBool())...)
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("ready_for_renewal"))
+}
+
+// dueForRenewal tells whether the stored certificate's not_after is within
+// earlyHours of now. Read (which refreshes ready_for_renewal) and
+// planRenewal (which replaces) ask the same question of the same clock.
+func (r *certificateResource) dueForRenewal(ctx context.Context, state tfsdk.State, earlyHours int64, diags *diag.Diagnostics) bool {
+	var notAfter types.String
+	diags.Append(state.GetAttribute(ctx, path.Root("not_after"), &notAfter)...)
+	t, err := time.Parse(time.RFC3339, notAfter.ValueString())
+	return err == nil && readyForRenewal(r.clock(), t, earlyHours)
 }
 
 func readyForRenewal(now, notAfter time.Time, earlyHours int64) bool {

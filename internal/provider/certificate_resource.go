@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"crypto"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -79,16 +78,13 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 // Terraform. It reads and writes that one attribute and the two it depends
 // on, not the whole model, as Read runs for every certificate at every plan.
 func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var notAfter types.String
 	var earlyHours types.Int64
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("not_after"), &notAfter)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("early_renewal_hours"), &earlyHours)...)
+	due := r.dueForRenewal(ctx, req.State, earlyHours.ValueInt64(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if t, err := time.Parse(time.RFC3339, notAfter.ValueString()); err == nil {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ready_for_renewal"), readyForRenewal(r.clock(), t, earlyHours.ValueInt64()))...)
-	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ready_for_renewal"), due)...)
 }
 
 // Update handles the attributes that change in place: early_renewal_hours,

@@ -337,17 +337,11 @@ func (m passphraseChanged) MarkdownDescription(ctx context.Context) string {
 	return m.Description(ctx)
 }
 
-func (passphraseChanged) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+func (passphraseChanged) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
-	var planned, stored types.String
-	var plannedVersion, storedVersion types.Int64
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("private_key_passphrase"), &planned)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("private_key_passphrase"), &stored)...)
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("private_key_passphrase_wo_version"), &plannedVersion)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("private_key_passphrase_wo_version"), &storedVersion)...)
-	if !planned.Equal(stored) || !plannedVersion.Equal(storedVersion) {
+	if !sameInState(req.Plan, req.State, "private_key_passphrase", "private_key_passphrase_wo_version") {
 		resp.PlanValue = types.StringUnknown()
 	}
 }
