@@ -56,44 +56,57 @@ func (certResource) Create(ctx context.Context, req resource.CreateRequest, resp
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	keyPEM, certPEM, serial, err := selfSigned(m.Name.ValueString())
+	c, err := selfSigned(m.Name.ValueString())
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot make the floor certificate", err.Error())
 		return
 	}
-	m.ID = types.StringValue(serial)
-	m.PrivateKeyPEM = types.StringValue(keyPEM)
-	m.CertPEM = types.StringValue(certPEM)
+	m.ID = types.StringValue(c.serialHex)
+	m.PrivateKeyPEM = types.StringValue(c.key.PKCS8PEM)
+	m.CertPEM = types.StringValue(c.certPEM)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// selfSignedCert is one floor key and certificate in the forms the floor's
+// resources store.
+type selfSignedCert struct {
+	key                 pki.EncodedKey
+	certPEM             string
+	der                 []byte
+	serialHex           string
+	notBefore, notAfter time.Time
 }
 
 // selfSigned makes the key and certificate with the same key generation and
 // key encoding as the mtls provider (internal/pki), and crypto/x509 alone
 // for the certificate: no profile, no checks, no verification.
-func selfSigned(name string) (keyPEM, certPEM, serialHex string, err error) {
+func selfSigned(name string) (selfSignedCert, error) {
+	var c selfSignedCert
 	key, err := pki.GenerateKey(pki.ECDSAP256)
 	if err != nil {
-		return "", "", "", err
+		return c, err
 	}
-	enc, err := pki.EncodeKey(key)
-	if err != nil {
-		return "", "", "", err
+	if c.key, err = pki.EncodeKey(key); err != nil {
+		return c, err
 	}
 	serial, err := pki.NewSerialNumber()
 	if err != nil {
-		return "", "", "", err
+		return c, err
 	}
-	now := time.Now()
-	der, err := x509.CreateCertificate(rand.Reader, &x509.Certificate{
+	c.notBefore = time.Now()
+	c.notAfter = c.notBefore.Add(90 * 24 * time.Hour)
+	c.der, err = x509.CreateCertificate(rand.Reader, &x509.Certificate{
 		SerialNumber: serial,
 		Subject:      pkix.Name{CommonName: name},
-		NotBefore:    now,
-		NotAfter:     now.Add(90 * 24 * time.Hour),
+		NotBefore:    c.notBefore,
+		NotAfter:     c.notAfter,
 	}, &x509.Certificate{Subject: pkix.Name{CommonName: name}}, key.Public(), key)
 	if err != nil {
-		return "", "", "", err
+		return c, err
 	}
-	return enc.PKCS8PEM, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})), serial.Text(16), nil
+	c.certPEM = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.der}))
+	c.serialHex = serial.Text(16)
+	return c, nil
 }
 
 func (certResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}

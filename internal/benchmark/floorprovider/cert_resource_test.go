@@ -24,11 +24,7 @@ var factories = map[string]func() (tfprotov6.ProviderServer, error){
 func TestAccFloorCert(t *testing.T) {
 	var firstSerial string
 	resource.Test(t, resource.TestCase{
-		PreCheck: func() {
-			if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
-				t.Fatal("TF_ACC_TERRAFORM_PATH must point at a local Terraform binary; tests never download Terraform")
-			}
-		},
+		PreCheck:                 func() { requireTerraform(t) },
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
@@ -49,6 +45,13 @@ func TestAccFloorCert(t *testing.T) {
 			},
 		},
 	})
+}
+
+// requireTerraform refuses to let the test framework download Terraform.
+func requireTerraform(t *testing.T) {
+	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+		t.Fatal("TF_ACC_TERRAFORM_PATH must point at a local Terraform binary; tests never download Terraform")
+	}
 }
 
 // checkPair checks that the stored key belongs to the stored certificate,

@@ -36,7 +36,7 @@ func (floorProvider) Configure(context.Context, provider.ConfigureRequest, *prov
 }
 
 func (floorProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newCertResource}
+	return []func() resource.Resource{newCertResource, newWideCertResource}
 }
 
 func (floorProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }

@@ -9,7 +9,7 @@ import (
 // configuration of one root CA, one intermediate CA and n ECDSA P-256 client
 // certificates named by CN, written for that provider.
 type subject struct {
-	name   string // as in the tables: floor, mtls, tls
+	name   string // as in the tables: floor, wide, mtls, tls
 	source string // provider source address, the dev_overrides key
 	typ    string // provider type: the binary is terraform-provider-<typ>
 	config func(n int) string
@@ -19,6 +19,7 @@ type subject struct {
 
 var subjects = []subject{
 	{name: "floor", source: "mtlsforge/floor", typ: "floor", config: floorConfig, instances: func(n int) int { return n + 2 }},
+	{name: "wide", source: "mtlsforge/floor", typ: "floor", config: wideConfig, instances: func(n int) int { return n + 2 }},
 	{name: "mtls", source: "mtlsforge/mtls", typ: "mtls", config: mtlsConfig, instances: func(n int) int { return n + 2 }},
 	{name: "tls", source: "hashicorp/tls", typ: "tls", config: tlsConfig, instances: func(n int) int { return 3*n + 5 }},
 }
@@ -45,6 +46,31 @@ resource "floor_cert" "client" {
   count      = %d
   name       = "client-${count.index}"
   depends_on = [floor_cert.intermediate]
+}
+`, n)
+	return b.String()
+}
+
+// wideConfig is the floor's CAs and leaves of floor_wide_cert, the floor
+// behind mtls_client_cert's attributes, set as mtlsConfig sets them.
+func wideConfig(n int) string {
+	var b strings.Builder
+	b.WriteString(requiredProvider("floor", "mtlsforge/floor"))
+	fmt.Fprintf(&b, `resource "floor_cert" "root" {
+  name = "Bench Root CA"
+}
+
+resource "floor_cert" "intermediate" {
+  name       = "Bench Intermediate CA"
+  depends_on = [floor_cert.root]
+}
+
+resource "floor_wide_cert" "client" {
+  count              = %d
+  ca_cert_pem        = floor_cert.intermediate.cert_pem
+  ca_private_key_pem = floor_cert.intermediate.private_key_pem
+  subject            = { common_name = "client-${count.index}" }
+  key_algorithm      = "ECDSA_P256"
 }
 `, n)
 	return b.String()

@@ -17,7 +17,7 @@ import (
 // the baseline. hashicorp/tls joins when make tls-provider has built it.
 func TestAccHarness(t *testing.T) {
 	cli, root := acceptanceCLI(t)
-	providers := []string{"floor", "mtls"}
+	providers := []string{"floor", "wide", "mtls"}
 	tlsProvider := filepath.Join(root, defaultTLSProvider)
 	if _, err := os.Stat(tlsProvider); err == nil {
 		providers = append(providers, "tls")

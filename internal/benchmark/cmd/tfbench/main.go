@@ -47,7 +47,7 @@ func main() {
 	var engines, ns, providers string
 	flag.StringVar(&engines, "engines", ".bin/terraform /usr/local/bin/terraform .bin/tofu", "CLI binaries to run, space or comma separated; missing ones are skipped")
 	flag.StringVar(&ns, "n", "200 1000 2000", "numbers of client certificates, space or comma separated")
-	flag.StringVar(&providers, "providers", "floor mtls tls", "providers to compare; floor is the baseline of the ratios")
+	flag.StringVar(&providers, "providers", "floor wide mtls tls", "providers to compare; floor is the baseline of the ratios, wide the floor with mtls_client_cert's attributes")
 	flag.StringVar(&o.tlsProvider, "tls-provider", defaultTLSProvider, "hashicorp/tls binary (make tls-provider); skipped if missing")
 	flag.IntVar(&o.runs, "runs", 1, "runs per cell; the table shows the median of each measure")
 	flag.StringVar(&o.out, "out", "BENCHMARKS.md", "markdown file whose per-CLI sections are replaced (created if missing)")
@@ -244,7 +244,7 @@ func buildProviders(ctx context.Context, o options, dir string) ([]built, string
 			out = append(out, built{*s, filepath.Dir(bin)})
 		default:
 			pkg := "."
-			if s.name == "floor" {
+			if s.typ == "floor" {
 				pkg = "./internal/benchmark/cmd/terraform-provider-floor"
 			}
 			build := exec.CommandContext(ctx, "go", "build", "-ldflags=-s -w", "-o", filepath.Join(dir, "terraform-provider-"+s.typ), pkg)
