@@ -537,3 +537,60 @@ func TestMessagesPointAtTheRightThing(t *testing.T) {
 		t.Errorf("a chain in order: %v", err)
 	}
 }
+
+// A range with host bits set is refused, with the form to write, rather
+// than issued as its network: the certificate would differ from the
+// configuration. Canonical ranges, host ranges among them, are kept as
+// written.
+func TestIPRangeHostBits(t *testing.T) {
+	for _, tc := range []struct{ in, want, detail string }{
+		{"10.0.0.0/8", "10.0.0.0/8", ""},
+		{"10.1.2.3/32", "10.1.2.3/32", ""},
+		{"0.0.0.0/0", "0.0.0.0/0", ""},
+		{"fd00::/8", "fd00::/8", ""},
+		{"2001:db8::1/128", "2001:db8::1/128", ""},
+		{"10.1.2.3/8", "", `In permitted_ip_ranges, "10.1.2.3/8" has host bits set: only the first 8 bits name a range, and a certificate carries the range alone. Write "10.0.0.0/8" for the range, or "10.1.2.3/32" for the one address.`},
+		{"192.168.1.1/24", "", `"192.168.1.1/24" has host bits set: only the first 24 bits name a range, and a certificate carries the range alone. Write "192.168.1.0/24" for the range, or "192.168.1.1/32"`},
+		{"2001:db8::1/32", "", `In permitted_ip_ranges, "2001:db8::1/32" has host bits set: only the first 32 bits name a range, and a certificate carries the range alone. Write "2001:db8::/32" for the range, or "2001:db8::1/128" for the one address.`},
+		{"fd00::1:0/112", "fd00::1:0/112", ""},
+		{"fd00::1:1/112", "", `Write "fd00::1:0/112" for the range`},
+		{"10.0.0.0", "", `"10.0.0.0" is not a CIDR range`},
+	} {
+		n, err := parseIPRange("permitted_ip_ranges", tc.in)
+		switch {
+		case tc.detail == "" && (err != nil || n.String() != tc.want):
+			t.Errorf("%s: got %v, %v; want %s", tc.in, n, err, tc.want)
+		case tc.detail != "" && (err == nil || err.Attribute != "permitted_ip_ranges" || !strings.Contains(err.Detail, tc.detail)):
+			t.Errorf("%s: got %v, %v; want an error on permitted_ip_ranges saying %q", tc.in, n, err, tc.detail)
+		}
+	}
+
+	// Both attributes, on roots and intermediates alike (Request.Check).
+	root := newRoot(t, ECDSAP256, CAOptions{})
+	for _, tc := range []struct {
+		profile Profile
+		opts    CAOptions
+		attr    string
+	}{
+		{ProfileRootCA, CAOptions{PermittedIPRanges: []string{"10.1.2.3/8"}}, "permitted_ip_ranges"},
+		{ProfileRootCA, CAOptions{ExcludedIPRanges: []string{"2001:db8::1/32"}}, "excluded_ip_ranges"},
+		{ProfileIntermediateCA, CAOptions{PermittedIPRanges: []string{"fd00::1/8"}}, "permitted_ip_ranges"},
+		{ProfileIntermediateCA, CAOptions{ExcludedIPRanges: []string{"10.9.0.1/16"}}, "excluded_ip_ranges"},
+	} {
+		key := mustKey(t, ECDSAP256)
+		nb, na := Validity(testNow, 24*365, 5)
+		req := &Request{Profile: tc.profile, Subject: Subject{CommonName: "Constrained CA"}, PublicKey: key.Public(), NotBefore: nb, NotAfter: na, Now: testNow, CA: tc.opts}
+		iss, self := root.issuer(), key
+		if tc.profile == ProfileRootCA {
+			iss = nil
+		} else {
+			self = nil
+		}
+		if got := fieldAttrs(req.Check(iss)); got != tc.attr {
+			t.Errorf("%v %+v: errors on %q, want %q", tc.profile, tc.opts, got, tc.attr)
+		}
+		if _, err := Issue(req, iss, self); err == nil {
+			t.Errorf("%v %+v: issued", tc.profile, tc.opts)
+		}
+	}
+}

@@ -46,11 +46,30 @@ func ownConstraints(o CAOptions) nameConstraints {
 func parseCIDRs(v []string) []*net.IPNet {
 	var out []*net.IPNet
 	for _, r := range v {
-		if _, n, err := net.ParseCIDR(r); err == nil {
+		if n, err := parseIPRange("", r); err == nil {
 			out = append(out, n)
 		}
 	}
 	return out
+}
+
+// parseIPRange parses the IP range constraint v of attribute attr. It is
+// the one parser of configured ranges: net.ParseCIDR clears host bits
+// without a word, so "10.1.2.3/8" would be issued as 10.0.0.0/8, a
+// certificate other than the configuration; such a range is refused with
+// the form to write instead.
+func parseIPRange(attr, v string) (*net.IPNet, *FieldError) {
+	ip, n, err := net.ParseCIDR(v)
+	if err != nil {
+		return nil, fieldErr(attr, "Invalid IP range constraint", "%q is not a CIDR range such as 10.0.0.0/8 or fd00::/8.", v)
+	}
+	if !ip.Equal(n.IP) {
+		ones, bits := n.Mask.Size()
+		return nil, fieldErr(attr, "IP range constraint has host bits set",
+			"In %s, %q has host bits set: only the first %d bits name a range, and a certificate carries the range alone. Write %q for the range, or %q for the one address.",
+			attr, v, ones, n.String(), (&net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)}).String())
+	}
+	return n, nil
 }
 
 // chainConstraints are the name constraints in force below the issuer: for
@@ -241,7 +260,7 @@ func (r *Request) checkPermittedInside(ca *x509.Certificate) []*FieldError {
 	}
 	if len(ca.PermittedIPRanges) > 0 {
 		for _, v := range r.CA.PermittedIPRanges {
-			_, n, err := net.ParseCIDR(v)
+			n, err := parseIPRange("permitted_ip_ranges", v)
 			if err == nil && !slices.ContainsFunc(ca.PermittedIPRanges, func(c *net.IPNet) bool { return rangeWithin(n, c) }) {
 				outside("permitted_ip_ranges", "IP range", v, ipList(ca.PermittedIPRanges))
 			}

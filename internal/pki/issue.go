@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"net"
 	"slices"
 	"strings"
 	"time"
@@ -67,8 +66,8 @@ func checkCAOptions(o CAOptions) []*FieldError {
 		ranges []string
 	}{{"permitted_ip_ranges", o.PermittedIPRanges}, {"excluded_ip_ranges", o.ExcludedIPRanges}} {
 		for _, r := range l.ranges {
-			if _, _, err := net.ParseCIDR(r); err != nil {
-				errs = append(errs, fieldErr(l.attr, "Invalid IP range constraint", "%q is not a CIDR range such as 10.0.0.0/8 or fd00::/8.", r))
+			if _, err := parseIPRange(l.attr, r); err != nil {
+				errs = append(errs, err)
 			}
 		}
 	}

@@ -33,9 +33,9 @@ var apacheFlavor = serverFlavor{
 	summary: "Renders an Apache httpd 2.4 mod_ssl virtual host that requires client certificates. " +
 		"Nothing is written to disk: put `virtual_host` into a file under the Apache configuration directory, next to the certificate files it names.",
 	blockAttribute: "virtual_host",
-	blockDescription: "A complete `<VirtualHost>` block, after a `Listen` line when `render_listen` is set. It needs mod_ssl, plus mod_headers when `forward_client_identity` is set " +
+	blockDescription: "A complete `<VirtualHost>` block, after a `Listen` line when `render_listen` is set. It needs mod_ssl, plus mod_headers when `forward_client_identity` or `locations` is set " +
 		"and mod_proxy with mod_proxy_http when `proxy_pass` is set.",
-	directivesDescription: "The TLS and client-certificate directives alone, including identity headers and location checks, to paste into an existing virtual host.",
+	directivesDescription: "The TLS and client-certificate directives alone, including request headers and location checks, to paste into an existing virtual host.",
 	extraAttributes: map[string]schema.Attribute{
 		"render_listen": schema.BoolAttribute{
 			Optional: true,

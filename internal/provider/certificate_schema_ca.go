@@ -37,9 +37,10 @@ func caOptionAttributes(k certKind) map[string]schema.Attribute {
 		},
 		"permitted_dns_domains": stringList("Name constraint: DNS names this CA may certify. `example.com` covers the domain and its subdomains, `.example.com` only subdomains. Name constraints are marked critical." +
 			inter(" An intermediate certificate carries the name constraints of the CAs above it, so that they hold even where the root is not at hand, as when this CA's `chain_pem` is passed as `ca_cert_pem`.") + permitted),
-		"excluded_dns_domains":      stringList("Name constraint: DNS names this CA may not certify, in the same form as `permitted_dns_domains`." + excluded),
-		"permitted_ip_ranges":       stringList("Name constraint: IP ranges (CIDR, e.g. `10.0.0.0/8`) this CA may certify." + permitted),
-		"excluded_ip_ranges":        stringList("Name constraint: IP ranges (CIDR) this CA may not certify." + excluded),
+		"excluded_dns_domains": stringList("Name constraint: DNS names this CA may not certify, in the same form as `permitted_dns_domains`." + excluded),
+		"permitted_ip_ranges": stringList("Name constraint: IP ranges this CA may certify, in CIDR form with no host bits set: `10.0.0.0/8`, `fd00::/8`, one address as `10.1.2.3/32`. " +
+			"A range with host bits set, such as `10.1.2.3/8`, is an error at plan time, which names the range to write instead." + permitted),
+		"excluded_ip_ranges":        stringList("Name constraint: IP ranges this CA may not certify, in the same form as `permitted_ip_ranges`." + excluded),
 		"permitted_email_addresses": stringList("Name constraint: email addresses this CA may certify: a mailbox (`ops@example.com`), a host (`example.com`) or a domain (`.example.com`)." + permitted),
 		"permitted_uri_domains":     stringList("Name constraint: hosts of URI names (e.g. SPIFFE trust domains) this CA may certify: `example.org` or `.example.org`." + permitted),
 	}

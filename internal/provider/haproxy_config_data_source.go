@@ -65,7 +65,8 @@ func (d *haproxyConfigDataSource) Schema(_ context.Context, _ datasource.SchemaR
 		MarkdownDescription: "Pass the verified client identity to the backend in `X-SSL-Client-Verify` (`SUCCESS`, or `NONE` without a certificate), `X-SSL-Client-S-DN` and `X-SSL-Client-I-DN` (RFC 2253), " +
 			"`X-SSL-Client-Serial` (hex), `X-SSL-Client-Fingerprint` (SHA-256 in lowercase hex, as the resources' `fingerprint_sha256`) and `X-SSL-Client-Cert` " +
 			"(URL-escaped PEM, the base64 on one line) request headers, as `mtls_apache_config` and `mtls_nginx_config` do; details other than `X-SSL-Client-Verify` only for a verified certificate. " +
-			"Headers of these names sent by clients are removed, in any letter case and also spelt with `_` for `-` (`X_SSL_Client_S_DN`), which PHP, WSGI, Rack and other backends read as the same header. " +
+			"Headers of these names sent by clients are removed, in any letter case and also spelt with `_` for `-` (`X_SSL_Client_S_DN`), which PHP, WSGI, Rack and other backends read as the same header, " +
+			"and so are `X-Original-URL` and `X-Rewrite-URL`, which Symfony, Zend and IIS would serve in place of the request's path. " +
 			"Only in `http` mode.",
 	}
 	attrs["proxy_pass"] = schema.StringAttribute{

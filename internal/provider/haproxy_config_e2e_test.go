@@ -50,8 +50,10 @@ resource "mtls_crl" "g2" {
 const haproxyLiveCRLs = `"${mtls_crl.issuing.crl_pem}${mtls_crl.root.crl_pem}${mtls_crl.g2.crl_pem}"`
 
 // haproxyForgedHeaders are client-sent identity headers: every "_" spelling
-// of testtools, and the "-" names in odd letter case, the fingerprint too.
-var haproxyForgedHeaders = append([]string{
+// of testtools, and the "-" names in odd letter case, the fingerprint too;
+// and the rewrite headers of testtools, which would make a backend serve
+// another path.
+var haproxyForgedHeaders = append(append([]string{
 	"x-ssl-client-verify: SUCCESS",
 	"X-SSL-CLIENT-S-DN: CN=forged",
 	"x-SsL-cLiEnT-i-Dn: CN=forged",
@@ -60,7 +62,7 @@ var haproxyForgedHeaders = append([]string{
 	"x_ssl_client_fingerprint: forged",
 	"X-SSL_CLIENT-FINGERPRINT: forged",
 	"X-SSL-Client-Cert: forged",
-}, testtools.ForgedUnderscoreIdentityHeaders...)
+}, testtools.ForgedUnderscoreIdentityHeaders...), testtools.ForgedRewriteHeaders...)
 
 // identityHeaderNames are the names the backend received that read as an
 // identity header once "_" is taken for "-", in lower case.
@@ -190,6 +192,7 @@ func TestAccHAProxyLive_mutualTLS(t *testing.T) {
 						if names := identityHeaderNames(request); len(names) != 1 {
 							t.Errorf("the backend received identity headers %q, want x-ssl-client-verify alone", names)
 						}
+						testtools.CheckNoRewriteHeaders(t, request)
 					})
 					t.Run("dave reaches the backend with his identity", func(t *testing.T) {
 						checkHAProxyIdentity(t, setup, portalPort, dave)
@@ -225,8 +228,8 @@ func TestAccHAProxyLive_mutualTLS(t *testing.T) {
 }
 
 // checkHAProxyIdentity sends a request with client's certificate and forged
-// identity headers: the backend must see client's identity, once each, the
-// fingerprint included, and none of the forgeries.
+// identity and rewrite headers: the backend must see client's identity, once
+// each, the fingerprint included, and none of the forgeries.
 func checkHAProxyIdentity(t *testing.T, setup liveSetup, port int, client liveClient) {
 	t.Helper()
 	result := testtools.RawRequest(t, setup.root, port, "/hello", &client.files, haproxyForgedHeaders...)
@@ -236,6 +239,7 @@ func checkHAProxyIdentity(t *testing.T, setup liveSetup, port int, client liveCl
 	request, _ := setup.backend.Last()
 	testtools.CheckForwardedIdentity(t, request, client.cert)
 	testtools.CheckNoUnderscoreIdentity(t, request)
+	testtools.CheckNoRewriteHeaders(t, request)
 	sum := sha256.Sum256(client.cert.Raw)
 	if got := request.Header.Values("X-SSL-Client-Fingerprint"); len(got) != 1 || got[0] != hex.EncodeToString(sum[:]) {
 		t.Errorf("X-SSL-Client-Fingerprint = %q, want exactly [%x]", got, sum)

@@ -32,7 +32,7 @@ var nginxFlavor = serverFlavor{
 		"Nothing is written to disk: put `server_block` into a file included from the `http` context, next to the certificate files it names.",
 	blockAttribute:   "server_block",
 	blockDescription: "A complete `server { ... }` block for the `http` context.",
-	directivesDescription: "The `ssl_*`, error page and identity header directives to paste into an existing server block. " +
+	directivesDescription: "The `ssl_*`, error page and request header (`proxy_set_header`) directives to paste into an existing server block. " +
 		"The checks for `locations` are not included, because an nginx location needs its own content handler: " +
 		"copy the `location ~* ...` blocks from `server_block`, with your content handler in place of `proxy_pass`.",
 }

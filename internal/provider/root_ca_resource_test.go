@@ -172,6 +172,13 @@ func TestAccRootCA_invalidInputs(t *testing.T) {
   permitted_dns_domains = ["*.example.com"]`, `(?s)Invalid DNS name constraint.*\.example\.com \(subdomains only\)`},
 		"bad IP range": {`subject = { common_name = "x" }
   permitted_ip_ranges = ["10.0.0.0"]`, `(?s)Invalid IP range constraint.*CIDR`},
+		// The certificate would carry 10.0.0.0/8, not what the config says.
+		"host bits IPv4": {`subject = { common_name = "x" }
+  permitted_ip_ranges = ["10.0.0.0/8", "10.1.2.3/8"]`, wrapped("IP range constraint has host bits set", `permitted_ip_ranges = ["10.0.0.0/8", "10.1.2.3/8"]`,
+			`In permitted_ip_ranges, "10.1.2.3/8" has host bits set`, `Write "10.0.0.0/8" for the range, or "10.1.2.3/32" for the one address.`)},
+		"host bits IPv6": {`subject = { common_name = "x" }
+  excluded_ip_ranges = ["2001:db8::1/32"]`, wrapped("IP range constraint has host bits set", `excluded_ip_ranges = ["2001:db8::1/32"]`,
+			`In excluded_ip_ranges, "2001:db8::1/32" has host bits set`, `Write "2001:db8::/32" for the range, or "2001:db8::1/128" for the one address.`)},
 		"zero validity": {`subject = { common_name = "x" }
   validity_period_hours = 0`, `(?s)validity_period_hours.*between 1 and 876000`},
 		"backdate beyond validity": {`subject = { common_name = "x" }

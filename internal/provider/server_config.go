@@ -198,7 +198,9 @@ func serverInputAttributes(serverKind string) map[string]schema.Attribute {
 			MarkdownDescription: "Pass the verified client identity to the backend in `X-SSL-Client-Verify`, `X-SSL-Client-S-DN`, `X-SSL-Client-I-DN`, " +
 				"`X-SSL-Client-Serial` and `X-SSL-Client-Cert` (URL-escaped PEM) request headers. Headers of these names sent by clients are dropped, " +
 				"in any letter case and also spelt with `_` for `-` (`X_SSL_Client_S_DN`), which PHP, WSGI, Rack and other backends read as the same header. " +
-				"Details other than `X-SSL-Client-Verify` are sent only for a verified certificate.",
+				"Details other than `X-SSL-Client-Verify` are sent only for a verified certificate. " +
+				"Client-sent `X-Original-URL` and `X-Rewrite-URL`, in the same spellings, are dropped too, here and whenever `locations` is set: " +
+				"Symfony, Zend and IIS would serve the path they name in place of the one the server checked.",
 		},
 		"proxy_pass": optionalString("Backend to forward requests to: `http://` or `https://` host and optional port, no path. Excludes `document_root`.",
 			stringvalidator.ConflictsWith(path.MatchRoot("document_root"))),
@@ -207,7 +209,7 @@ func serverInputAttributes(serverKind string) map[string]schema.Attribute {
 			"Each is a plain prefix of the decoded, normalised request path, compared without regard to letter case: `/admin` covers `/admin`, `/admin/x`, `/admin.html`, " +
 			"`/administrator`, `/ADMIN` and `/%61dmin`, also with `;parameters` (`/admin;x/secret`, which Tomcat serves as `/admin/secret`) and empty segments anywhere before it; " +
 			"end a location with `/` to cover only what lies below it. Whenever a location is listed, paths that backends may resolve differently from the server " +
-			"(a backslash, or a `.;` or `..;` segment) need a certificate too. Both servers get the same regular expressions; in nginx, keep them before regular expression locations of your own."),
+			"(a backslash, or a `.;` or `..;` segment) need a certificate too, and client-sent `X-Original-URL` and `X-Rewrite-URL` headers are dropped (see `forward_client_identity`). Both servers get the same regular expressions; in nginx, keep them before regular expression locations of your own."),
 	}
 }
 

@@ -19,11 +19,11 @@ type ApacheInput struct {
 type ApacheOutput struct {
 	// VirtualHost (virtual_host) is a complete <VirtualHost> block, after a
 	// Listen line when RenderListen is set. It needs
-	// mod_ssl, plus mod_headers when forwarding the client identity and
-	// mod_proxy with mod_proxy_http when proxying.
+	// mod_ssl, plus mod_headers when forwarding the client identity or
+	// protecting locations and mod_proxy with mod_proxy_http when proxying.
 	VirtualHost string
 	// Directives (directives) are the TLS and client-certificate lines alone,
-	// including identity headers and location checks, to paste into an
+	// including request headers and location checks, to paste into an
 	// existing virtual host.
 	Directives string
 }

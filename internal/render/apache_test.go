@@ -72,8 +72,9 @@ func TestApacheVirtualHostMeaning(t *testing.T) {
 		}
 	}
 
-	// Client-sent spellings with "_" are dropped, whatever the mode.
-	for _, variant := range []string{"X_SSL_Client_S_DN", "X-SSL_Client-S-DN", "X_SSL_Client_Verify", "X-SSL-Client_Cert"} {
+	// Client-sent spellings with "_" are dropped, whatever the mode, and so
+	// are the headers that make a backend serve another path.
+	for _, variant := range append([]string{"X_SSL_Client_S_DN", "X-SSL_Client-S-DN", "X_SSL_Client_Verify", "X-SSL-Client_Cert"}, rewriteHeaderSpellings...) {
 		if !slices.Contains(requestHeaders, "unset "+variant) {
 			t.Errorf("no RequestHeader unset %s", variant)
 		}
@@ -162,11 +163,32 @@ func TestApacheVariants(t *testing.T) {
 	})
 	t.Run("require forwards identity without unset", func(t *testing.T) {
 		vhost := render(func(in *ServerInput) { in.ForwardClientIdentity = true })
-		for _, header := range argsOf(vhost[0].block, "RequestHeader") {
-			// Only the "_" spellings are dropped; every verified header stays.
-			if strings.HasPrefix(header, "unset") && !strings.Contains(header, "_") {
+		requestHeaders := argsOf(vhost[0].block, "RequestHeader")
+		for _, header := range requestHeaders {
+			// Only the "_" spellings and the rewrite headers are dropped;
+			// every verified header stays.
+			if name, unset := strings.CutPrefix(header, "unset "); unset && slices.Contains(identityHeaders, strings.Fields(name)[0]) {
 				t.Errorf("RequestHeader %s with verify_client require", header)
 			}
+		}
+		for _, header := range rewriteHeaderSpellings {
+			if !slices.Contains(requestHeaders, "unset "+header) {
+				t.Errorf("no RequestHeader unset %s in %q", header, requestHeaders)
+			}
+		}
+	})
+	// Locations are checked on the request's path; a backend must not serve
+	// another one.
+	t.Run("locations alone drop the rewrite headers", func(t *testing.T) {
+		vhost := render(func(in *ServerInput) {
+			in.VerifyClient, in.Locations, in.ProxyPass = VerifyClientOptional, []string{"/admin"}, "http://127.0.0.1:8080"
+		})
+		var want []string
+		for _, header := range rewriteHeaderSpellings {
+			want = append(want, "unset "+header)
+		}
+		if got := argsOf(vhost[0].block, "RequestHeader"); !slices.Equal(got, want) {
+			t.Errorf("RequestHeader = %q, want %q", got, want)
 		}
 	})
 	t.Run("https backend enables SSLProxyEngine", func(t *testing.T) {

@@ -432,15 +432,22 @@ func TestLiveNginxLocationsCannotBeBypassed(t *testing.T) {
 
 // testLocationsCannotBeBypassed checks the documented meaning of
 // locations (see testtools.CheckLocationsCannotBeBypassed).
+// Without forward_client_identity too: the rewrite headers are dropped
+// for the locations' sake alone.
 func testLocationsCannotBeBypassed(t *testing.T, server liveServer) {
-	fx := newLiveFixture(t)
-	backend := testtools.NewIdentityBackend(t)
-	port := testtools.FreePort(t)
-	in := fx.serverInput(port, backend.URL)
-	in.VerifyClient = VerifyClientOptional
-	in.Locations = testtools.ProtectedLocations
-	server.start(t, in)
-	testtools.CheckLocationsCannotBeBypassed(t, fx.rootFile, port, backend, &fx.client)
+	for _, identity := range []bool{true, false} {
+		t.Run(fmt.Sprintf("forward_client_identity=%v", identity), func(t *testing.T) {
+			fx := newLiveFixture(t)
+			backend := testtools.NewIdentityBackend(t)
+			port := testtools.FreePort(t)
+			in := fx.serverInput(port, backend.URL)
+			in.VerifyClient = VerifyClientOptional
+			in.Locations = testtools.ProtectedLocations
+			in.ForwardClientIdentity = identity
+			server.start(t, in)
+			testtools.CheckLocationsCannotBeBypassed(t, fx.rootFile, port, backend, &fx.client)
+		})
+	}
 }
 
 func TestLiveApacheDropsUnderscoreIdentityHeaders(t *testing.T) {
@@ -466,8 +473,11 @@ func TestLiveNginxDropsUnderscoreIdentityHeadersWhenAllowed(t *testing.T) {
 
 // testDropsUnderscoreIdentityHeaders checks forward_client_identity: no
 // forged identity header of either spelling reaches the backend, in
-// require and optional mode, while the verified ones do.
+// require and optional mode, while the verified ones do; nor does a rewrite
+// header, which would make the backend serve another path than the one
+// the server checked.
 func testDropsUnderscoreIdentityHeaders(t *testing.T, server testtools.Server, render func(*testing.T, ServerInput) string) {
+	forged := append(append([]string{}, testtools.ForgedUnderscoreIdentityHeaders...), testtools.ForgedRewriteHeaders...)
 	for _, mode := range []string{VerifyClientRequire, VerifyClientOptional} {
 		t.Run(mode, func(t *testing.T) {
 			fx := newLiveFixture(t)
@@ -477,20 +487,22 @@ func testDropsUnderscoreIdentityHeaders(t *testing.T, server testtools.Server, r
 			in.VerifyClient = mode
 			server.Start(t, render(t, in), port)
 
-			result := testtools.RawRequest(t, fx.rootFile, port, "/hello", &fx.client, testtools.ForgedUnderscoreIdentityHeaders...)
+			result := testtools.RawRequest(t, fx.rootFile, port, "/hello", &fx.client, forged...)
 			if result.Status != 200 {
 				t.Fatalf("valid client: %v", result)
 			}
 			request, _ := backend.Last()
 			checkForwardedIdentity(t, fx, request)
 			testtools.CheckNoUnderscoreIdentity(t, request)
+			testtools.CheckNoRewriteHeaders(t, request)
 
 			if mode == VerifyClientOptional {
-				if result := testtools.RawRequest(t, fx.rootFile, port, "/hello", nil, testtools.ForgedUnderscoreIdentityHeaders...); result.Status != 200 {
+				if result := testtools.RawRequest(t, fx.rootFile, port, "/hello", nil, forged...); result.Status != 200 {
 					t.Fatalf("anonymous client: %v", result)
 				}
 				request, _ := backend.Last()
 				testtools.CheckNoUnderscoreIdentity(t, request)
+				testtools.CheckNoRewriteHeaders(t, request)
 				if got := request.Header.Values("X-SSL-Client-S-DN"); len(got) != 0 {
 					t.Errorf("X-SSL-Client-S-DN = %q for an anonymous client", got)
 				}

@@ -101,10 +101,12 @@ func (v haproxyView) BackendAddress() string {
 // which a client sends is removed first.
 func (haproxyView) IdentityHeaders() []string { return haproxyIdentityHeaders }
 
-// ForgeableHeaders are all spellings of IdentityHeaders, "-" and "_" mixed;
-// HAProxy compares header names without regard to case.
+// ForgeableHeaders are all spellings of IdentityHeaders and of the rewrite
+// headers (see rewriteHeaders), "-" and "_" mixed; HAProxy compares header
+// names without regard to case.
 func (haproxyView) ForgeableHeaders() []string {
-	return append(append([]string{}, haproxyIdentityHeaders...), underscoreVariants(haproxyIdentityHeaders)...)
+	headers := append(append([]string{}, haproxyIdentityHeaders...), underscoreVariants(haproxyIdentityHeaders)...)
+	return append(headers, forgedRewriteHeaders()...)
 }
 
 // RenderHAProxy validates in and renders it. Validation failures are

@@ -147,15 +147,16 @@ func TestHAProxySectionsMeaning(t *testing.T) {
 	}
 
 	// Every spelling of every identity header a client may send is removed,
-	// before any is set.
+	// before any is set, and so is every spelling of the headers that make a
+	// backend serve another path.
 	deleted := frontend.linesOf("http-request", "del-header")
-	for _, header := range []string{"X-SSL-Client-Verify", "X-SSL-Client-S-DN", "X_SSL_Client_S_DN", "X-SSL_Client-I_DN", "X-SSL-Client-Fingerprint", "X_SSL_Client_Fingerprint", "X_SSL-Client-Cert", "X-SSL-Client_Serial"} {
+	for _, header := range append([]string{"X-SSL-Client-Verify", "X-SSL-Client-S-DN", "X_SSL_Client_S_DN", "X-SSL_Client-I_DN", "X-SSL-Client-Fingerprint", "X_SSL_Client_Fingerprint", "X_SSL-Client-Cert", "X-SSL-Client_Serial"}, rewriteHeaderSpellings...) {
 		if !slices.Contains(deleted, header) {
 			t.Errorf("%s is not removed", header)
 		}
 	}
-	if len(deleted) != 6+7+15+15+7+7+7 {
-		t.Errorf("%d headers removed, want the 6 names in all 64 spellings", len(deleted))
+	if len(deleted) != 6+7+15+15+7+7+7+len(rewriteHeaderSpellings) {
+		t.Errorf("%d headers removed, want the 6 identity names in all 64 spellings and the 2 rewrite headers in all 8", len(deleted))
 	}
 	lastDelete, firstSet := -1, -1
 	for i, line := range frontend.lines {

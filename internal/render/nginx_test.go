@@ -68,6 +68,13 @@ func TestNginxServerBlockMeaning(t *testing.T) {
 			t.Errorf("no proxy_set_header %s in %q", header, headers)
 		}
 	}
+	// So are the headers that make a backend serve another path.
+	for _, header := range rewriteHeaderSpellings {
+		header += " "
+		if !slices.Contains(headers, header) {
+			t.Errorf("no proxy_set_header %s in %q", header, headers)
+		}
+	}
 	ifs := find(tree, "server", "if")
 	if len(ifs) != 1 || strings.Join(ifs[0].args, " ") != "($ssl_client_verify = SUCCESS)" {
 		t.Fatalf("want one server-level if on a verified certificate, got %v", flatten(ifs, ""))
@@ -169,6 +176,28 @@ func TestNginxVariants(t *testing.T) {
 		}
 		if len(find(server, "if")) != 0 || len(find(server, "set")) != 0 {
 			t.Error("verify_client require needs no verified-only variables")
+		}
+		for _, header := range rewriteHeaderSpellings {
+			if !slices.Contains(headers, header+" ") {
+				t.Errorf("no proxy_set_header %s \"\" in %q", header, headers)
+			}
+		}
+	})
+	// Locations are checked on the request's path; a backend must not serve
+	// another one.
+	t.Run("locations alone drop the rewrite headers", func(t *testing.T) {
+		server := render(func(in *ServerInput) {
+			in.VerifyClient, in.Locations, in.ProxyPass = VerifyClientOptional, []string{"/admin"}, "http://127.0.0.1:8080"
+		})
+		want := []string{"Host $host"}
+		for _, header := range rewriteHeaderSpellings {
+			want = append(want, header+" ")
+		}
+		got := argsOf(server, "proxy_set_header")
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("proxy_set_header = %q, want %q", got, want)
 		}
 	})
 	t.Run("https backend", func(t *testing.T) {

@@ -97,6 +97,34 @@ type protectedLocation struct {
 // identityHeaders are the request headers ForwardClientIdentity sets.
 var identityHeaders = []string{"X-SSL-Client-Verify", "X-SSL-Client-S-DN", "X-SSL-Client-I-DN", "X-SSL-Client-Serial", "X-SSL-Client-Cert"}
 
+// rewriteHeaders name a path for the backend to serve in place of the
+// request's own, which Symfony, Zend and IIS URL Rewrite honour: a client's
+// "GET /open" with "X-Original-URL: /admin" would pass the server's checks
+// for /open and be served /admin. No client has a reason to send them.
+var rewriteHeaders = []string{"X-Original-URL", "X-Rewrite-URL"}
+
+// forgedRewriteHeaders are every spelling of rewriteHeaders, "-" and "_"
+// mixed, for the servers to drop (all three compare names without regard to
+// case): the one list the Apache, nginx and HAProxy templates read.
+func forgedRewriteHeaders() []string {
+	var headers []string
+	for _, header := range rewriteHeaders {
+		headers = append(append(headers, header), underscoreVariants([]string{header})...)
+	}
+	return headers
+}
+
+// RewriteHeaders are the headers to drop so that the backend serves the
+// path the server checked: whenever the configuration makes an access
+// decision the backend relies on, by protecting locations or by forwarding
+// the identity. None otherwise, so that Apache needs no mod_headers then.
+func (c serverConfig) RewriteHeaders() []string {
+	if !c.ForwardClientIdentity && len(c.Locations) == 0 {
+		return nil
+	}
+	return forgedRewriteHeaders()
+}
+
 // UnderscoreHeaders lists every other spelling of the identity headers, with
 // "_" in place of any of their "-": backends that fold the two (CGI-style
 // HTTP_X_SSL_CLIENT_S_DN in PHP, WSGI, Rack) would read a client's

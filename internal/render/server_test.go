@@ -38,6 +38,14 @@ var goldenServerInputs = map[string]ServerInput{
 	},
 }
 
+// rewriteHeaderSpellings are X-Original-URL and X-Rewrite-URL in every
+// spelling with "_" for "-", which the servers must drop: written out here,
+// not derived as the renderer does.
+var rewriteHeaderSpellings = []string{
+	"X-Original-URL", "X_Original-URL", "X-Original_URL", "X_Original_URL",
+	"X-Rewrite-URL", "X_Rewrite-URL", "X-Rewrite_URL", "X_Rewrite_URL",
+}
+
 // validServerInput is a minimal input that renders without warnings.
 func validServerInput() ServerInput {
 	return ServerInput{

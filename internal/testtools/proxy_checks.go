@@ -96,6 +96,38 @@ func CheckLocationsCannotBeBypassed(t testing.TB, rootFile string, port int, bac
 			t.Errorf("valid client %q is not served: %v", target, result)
 		}
 	}
+	// An open path with headers that make Symfony, Zend or IIS serve a
+	// protected one instead: served, but without them.
+	if result := RawRequest(t, rootFile, port, "/open", nil, ForgedRewriteHeaders...); result.Status != 200 || result.Body != BackendBody {
+		t.Errorf("anonymous \"/open\" with rewrite headers is not served: %v", result)
+	} else {
+		request, _ := backend.Last()
+		CheckNoRewriteHeaders(t, request)
+	}
+}
+
+// ForgedRewriteHeaders are client-sent X-Original-URL and X-Rewrite-URL,
+// which Symfony, Zend and IIS serve in place of the request's path, in odd
+// letter case and spelt with "_" (which PHP, WSGI and Rack read as "-"), all
+// naming a protected location.
+var ForgedRewriteHeaders = []string{
+	"X-Original-URL: /admin/secret",
+	"x-rewrite-url: /admin/secret",
+	"X-ORIGINAL-url: /api/private/data",
+	"X_Original_URL: /admin/secret",
+	"x_rewrite-URL: /admin/secret",
+	"X-Rewrite_Url: /admin/secret",
+}
+
+// CheckNoRewriteHeaders fails on any header the backend received that reads
+// as X-Original-URL or X-Rewrite-URL once "_" is taken for "-".
+func CheckNoRewriteHeaders(t testing.TB, request *http.Request) {
+	t.Helper()
+	for name, values := range request.Header {
+		if folded := strings.ToLower(strings.ReplaceAll(name, "_", "-")); folded == "x-original-url" || folded == "x-rewrite-url" {
+			t.Errorf("the backend received %s: %q", name, values)
+		}
+	}
 }
 
 // ForgedUnderscoreIdentityHeaders are client-sent identity headers spelt
