@@ -8,40 +8,8 @@ import (
 	"testing"
 )
 
-func TestQuietSDKLogs(t *testing.T) {
-	t.Parallel()
-	off := map[string]string{"TF_LOG_SDK": "off", "TF_LOG_SDK_PROTO": "off", "TF_LOG_SDK_FRAMEWORK": "off"}
-	for _, tc := range []struct {
-		name string
-		env  map[string]string
-		want map[string]string
-	}{
-		{"nobody asked", nil, off},
-		{"core logs only", map[string]string{"TF_LOG_CORE": "TRACE", "TF_LOG_PATH": "tf.log"}, off},
-		{"TF_LOG", map[string]string{"TF_LOG": "TRACE"}, nil},
-		{"TF_LOG at error", map[string]string{"TF_LOG": "ERROR"}, nil},
-		{"provider logs", map[string]string{"TF_LOG_PROVIDER": "DEBUG"}, nil},
-		{"this provider's logs", map[string]string{"TF_LOG_PROVIDER_MTLS": "TRACE"}, nil},
-		{"SDK logs", map[string]string{"TF_LOG_SDK_FRAMEWORK": "TRACE"}, nil},
-		{"protocol logs", map[string]string{"TF_LOG_SDK_PROTO": "DEBUG"}, nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			got := quietSDKLogs(func(name string) string { return tc.env[name] })
-			if len(got) != len(tc.want) {
-				t.Fatalf("quietSDKLogs = %v, want %v", got, tc.want)
-			}
-			for k, v := range tc.want {
-				if got[k] != v {
-					t.Fatalf("quietSDKLogs = %v, want %v", got, tc.want)
-				}
-			}
-		})
-	}
-}
-
 // TestAccProviderLogsWhenAsked runs the built provider under Terraform with
-// TF_LOG=trace: quietSDKLogs must leave the framework's trace logs to reach
+// TF_LOG=trace: sdklogs.QuietUnlessAsked must leave the framework's trace logs to reach
 // the log file, as they do from any provider.
 func TestAccProviderLogsWhenAsked(t *testing.T) {
 	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
