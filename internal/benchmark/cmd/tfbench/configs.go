@@ -28,12 +28,9 @@ func requiredProvider(local, source string) string {
 	return fmt.Sprintf("terraform {\n  required_providers {\n    %s = { source = %q }\n  }\n}\n\n", local, source)
 }
 
-// floorConfig has the graph of the others: the leaves wait for the
-// intermediate, which waits for the root.
-func floorConfig(n int) string {
-	var b strings.Builder
-	b.WriteString(requiredProvider("floor", "mtlsforge/floor"))
-	fmt.Fprintf(&b, `resource "floor_cert" "root" {
+// floorCAs are the floor's root and intermediate, in the graph of the
+// others: the intermediate waits for the root.
+const floorCAs = `resource "floor_cert" "root" {
   name = "Bench Root CA"
 }
 
@@ -41,7 +38,15 @@ resource "floor_cert" "intermediate" {
   name       = "Bench Intermediate CA"
   depends_on = [floor_cert.root]
 }
+`
 
+// floorConfig has the graph of the others: the leaves wait for the
+// intermediate, which waits for the root.
+func floorConfig(n int) string {
+	var b strings.Builder
+	b.WriteString(requiredProvider("floor", "mtlsforge/floor"))
+	b.WriteString(floorCAs)
+	fmt.Fprintf(&b, `
 resource "floor_cert" "client" {
   count      = %d
   name       = "client-${count.index}"
@@ -56,15 +61,8 @@ resource "floor_cert" "client" {
 func wideConfig(n int) string {
 	var b strings.Builder
 	b.WriteString(requiredProvider("floor", "mtlsforge/floor"))
-	fmt.Fprintf(&b, `resource "floor_cert" "root" {
-  name = "Bench Root CA"
-}
-
-resource "floor_cert" "intermediate" {
-  name       = "Bench Intermediate CA"
-  depends_on = [floor_cert.root]
-}
-
+	b.WriteString(floorCAs)
+	fmt.Fprintf(&b, `
 resource "floor_wide_cert" "client" {
   count              = %d
   ca_cert_pem        = floor_cert.intermediate.cert_pem
