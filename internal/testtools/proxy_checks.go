@@ -130,6 +130,18 @@ func CheckNoRewriteHeaders(t testing.TB, request *http.Request) {
 	}
 }
 
+// ForgedHeaders are the forgeries a server that forwards the identity must
+// drop: ForgedUnderscoreIdentityHeaders and ForgedRewriteHeaders.
+var ForgedHeaders = append(append([]string{}, ForgedUnderscoreIdentityHeaders...), ForgedRewriteHeaders...)
+
+// CheckNoForgedHeaders fails on any of ForgedHeaders the backend received,
+// in any spelling (CheckNoUnderscoreIdentity and CheckNoRewriteHeaders).
+func CheckNoForgedHeaders(t testing.TB, request *http.Request) {
+	t.Helper()
+	CheckNoUnderscoreIdentity(t, request)
+	CheckNoRewriteHeaders(t, request)
+}
+
 // ForgedUnderscoreIdentityHeaders are client-sent identity headers spelt
 // with "_" (and one with "-"), which backends that fold "_" and "-" (PHP,
 // WSGI, Rack) would read as the verified ones.
